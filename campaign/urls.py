@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# Outside the language prefix: machine endpoints and the staff admin.
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+# Public pages: English at /, Chinese under /zh-hant/ and /zh-hans/. The language lives in the
+# URL, never only in a cookie, so every public page can be cached and linked per language.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("petitions/", include("petitions.urls")),
+    path("archive/", include("archive.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,57 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _start_django(**environment: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, as a server start would."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=PROJECT_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "campaign.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_start_on_the_development_key_is_refused_with_a_clear_message():
+    result = _start_django(DEBUG="False")
+
+    assert result.returncode != 0
+    assert "Refusing to start: DEBUG is off but SECRET_KEY is the development key" in result.stderr
+
+
+def test_production_start_with_a_real_key_succeeds():
+    result = _start_django(DEBUG="False", SECRET_KEY="a-real-secret-" + "x" * 40)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_start_on_the_development_key_succeeds():
+    result = _start_django(DEBUG="True")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_tasks_backend_is_refused():
+    result = _start_django(DEBUG="True", TASKS_BACKEND="carrier-pigeon")
+
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of immediate, database" in result.stderr
+
+
+def test_every_variable_the_settings_read_is_documented_in_env_example():
+    settings_source = (PROJECT_DIR / "campaign" / "settings.py").read_text()
+    documented = (PROJECT_DIR / ".env.example").read_text()
+    import re
+
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+
+    assert read, "no variables found: has the settings module changed shape?"
+    assert not {name for name in read if f"{name}=" not in documented}

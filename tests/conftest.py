@@ -1,0 +1,96 @@
+"""
+The cast every test can use, and the switches that let the same suite run on a laptop
+(SQLite, maybe no browser) and in CI (PostgreSQL and chromium, where nothing may be skipped).
+"""
+
+import os
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from petitions.models import Petition
+
+CHROMIUM = shutil.which("chromium")
+IN_CI = bool(os.environ.get("CI"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: needs PostgreSQL (skipped on SQLite)")
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip what this machine cannot run, with the reason; in CI, refuse to skip at all."""
+    on_postgresql = connection.vendor == "postgresql"
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        reasons = []
+        if item.get_closest_marker("postgresql") and not on_postgresql:
+            reasons.append("needs PostgreSQL: set DATABASE_URL=postgres://…")
+        if item.get_closest_marker("browser") and not CHROMIUM:
+            reasons.append("needs chromium: apt-get install -y chromium fonts-noto-cjk")
+        if reasons and IN_CI:
+            raise pytest.UsageError(f"CI may not skip {item.nodeid}: {'; '.join(reasons)}")
+        for reason in reasons:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings) -> None:
+    # Hashed-manifest storage needs `collectstatic` first and 404s under live_server.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's chromium: Playwright never downloads a browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }
+
+
+@pytest.fixture
+def open_petition(db) -> Petition:
+    return Petition.objects.create(
+        slug="free-the-archive",
+        status=Petition.Status.OPEN,
+        title_en="Open the archives",
+        title_zh_hant="開放檔案",
+        title_zh_hans="开放档案",
+        summary_en="Open the archives of June 1989.",
+        text_en="We ask for the archives to be opened.",
+        target_en="The State Archives Administration",
+        goal=500,
+    )
+
+
+@pytest.fixture
+def closed_petition(db) -> Petition:
+    opened = timezone.now() - timedelta(days=60)
+    return Petition.objects.create(
+        slug="an-earlier-call",
+        status=Petition.Status.CLOSED,
+        title_en="An earlier call",
+        summary_en="A petition that has closed.",
+        text_en="This petition is closed.",
+        target_en="The National People's Congress",
+        goal=100,
+        signature_count=140,
+        opens_at=opened,
+        closes_at=opened + timedelta(days=30),
+    )
