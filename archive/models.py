@@ -1,34 +1,218 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from petitions.models import Organisation, Petition, Translated
+
+# Language codes as Django spells them (`zh-hant`) and as HTML `lang` attributes and the
+# Atom feed spell them (BCP 47 capitalises the script: `zh-Hant`).
+LANGUAGE_TAGS = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
+
+
+class Topic(models.Model):
+    """What a statement is about (Tiananmen Mothers, Tibet, Hong Kong…), for the list's filter."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100, blank=True)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=100, blank=True)
+
+    name = Translated()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name_en
 
 
 class StatementQuerySet(models.QuerySet):
     def published(self) -> "StatementQuerySet":
         return self.filter(is_published=True)
 
+    def visible_to(self, user: object) -> "StatementQuerySet":
+        """Staff preview drafts at their own address; everybody else sees published ones."""
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
 
 class Statement(models.Model):
-    """An archived public statement, in the language it was published in."""
+    """
+    An archived public text, in the one language it was published in.
+
+    A translation is a statement of its own (its own slug, language and text) that points at the
+    original; `versions()` gathers the original and all its translations.
+    """
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("Statement")
+        JOINT_STATEMENT = "joint-statement", _("Joint statement")
+        PRESS_RELEASE = "press-release", _("Press release")
+        NEWS_ARTICLE = "news-article", _("News article")
+        BLOG_POST = "blog-post", _("Blog post")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        TRADITIONAL_CHINESE = "zh-hant", _("Traditional Chinese")
+        SIMPLIFIED_CHINESE = "zh-hans", _("Simplified Chinese")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("The permanent address: never change it."),
+    )
     publisher = models.CharField(_("publisher"), max_length=200)
+    author = models.CharField(_("author"), max_length=200, blank=True)
     published_on = models.DateField(_("publication date"))
-    language = models.CharField(_("language"), max_length=10, default="en")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATEMENT)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"))
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("related petition"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    original = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("For a translation: the statement it translates."),
+    )
+    signatories = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("signatories"),
+        through="StatementSignatory",
+        related_name="signed_statements",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StatementQuerySet.as_manager()
 
+    # The full-text (GIN over a weighted tsvector) and trigram (GIN gin_trgm_ops) indexes behind
+    # the archive search live in migration 0001 as PostgreSQL-only operations: see search.py.
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
+        indexes = [
+            # The archive list: published statements, newest first.
+            models.Index(fields=["is_published", "-published_on"], name="statement_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(original=models.F("pk")), name="statement_not_its_own_translation"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("archive:statement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def lang_tag(self) -> str:
+        """The statement's language as an HTML `lang` value (`zh-Hant`, not `zh-hant`)."""
+        return LANGUAGE_TAGS.get(self.language, self.language)
+
+    def versions(self) -> "StatementQuerySet":
+        """This statement in every language it exists in, itself included."""
+        root = self.original_id or self.pk
+        return Statement.objects.filter(Q(pk=root) | Q(original_id=root))
+
+    def other_versions(self, user: object = None) -> "StatementQuerySet":
+        """The other language versions a visitor may read."""
+        return self.versions().visible_to(user).exclude(pk=self.pk).order_by("language")
+
+    def ordered_signatories(self) -> list[Organisation]:
+        """The organisations that signed, in the order the statement lists them."""
+        return [link.organisation for link in self.signatory_links.select_related("organisation")]
+
+    def signatories_by_country(self) -> list[tuple[str, list[Organisation]]]:
+        """
+        Signatories grouped by country (named in the active language and sorted by that name),
+        statement order kept within a country; organisations of unknown country come last.
+        """
+        groups: dict[str, list[Organisation]] = {}
+        for organisation in self.ordered_signatories():
+            groups.setdefault(
+                organisation.country.name if organisation.country else "", []
+            ).append(organisation)
+        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+    def public_petition(self) -> Petition | None:
+        """The related petition (a translation shares its original's), unless it is a draft."""
+        petition_id = self.petition_id or (self.original.petition_id if self.original else None)
+        return Petition.objects.published().filter(pk=petition_id).first() if petition_id else None
+
+    def citation(self) -> str:
+        """A plain-text reference to paste into an article or a footnote."""
+        with override("en"):
+            date = formats.date_format(self.published_on, "j F Y")
+        parts = [self.author, f"“{self.title}”", self.publisher, date]
+        address = self.source_url or f"{settings.SITE_URL}{self.get_absolute_url()}"
+        return ", ".join(part for part in parts if part) + f". {address}"
+
+    def publish(self) -> None:
+        self.is_published = True
+        self.save(update_fields=["is_published", "updated_at"])
+
+    def unpublish(self) -> None:
+        self.is_published = False
+        self.save(update_fields=["is_published", "updated_at"])
+
+
+class StatementSignatory(models.Model):
+    """One organisation's name under one statement, at its place in the statement's list."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="signatory_links"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="statement_signatures",
+    )
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["statement", "position"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "organisation"], name="statement_signed_once_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "position"], name="statement_signatory_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.organisation}"

@@ -2,15 +2,37 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from .forms import StatementFilterForm
 from .models import Statement
+from .search import clean_query, search
+
+STATEMENTS_PER_PAGE = 20
 
 
 def statement_list(request: HttpRequest) -> HttpResponse:
-    # get_page() turns junk such as ?page=%00 or ?page=-1 into a valid page instead of a 500.
-    page = Paginator(Statement.objects.published(), 20).get_page(request.GET.get("page"))
-    return render(request, "archive/statement_list.html", {"page": page})
+    published = Statement.objects.published()
+    # PostgreSQL refuses NUL in a string ("%00" in a query string), so it never reaches a form.
+    data = {key: value.replace("\x00", "") for key, value in request.GET.items()}
+    form = StatementFilterForm(data, statements=published)
+    statements = form.filter(published)
+    query = clean_query(data.get("q", ""))
+    statements = search(statements, query).prefetch_related("topics")
+    # get_page() turns junk such as ?page=abc or ?page=999999999999 into a valid page.
+    page = Paginator(statements, STATEMENTS_PER_PAGE).get_page(data.get("page"))
+    context = {"form": form, "page": page, "query": query, "is_filtered": bool(form.changed_data)}
+    return render(request, "archive/statement_list.html", context)
 
 
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = get_object_or_404(Statement.objects.published(), slug=slug)
-    return render(request, "archive/statement_detail.html", {"statement": statement})
+    # Staff may preview a draft at its own address ("View on site"); the public gets a 404.
+    statement = get_object_or_404(
+        Statement.objects.visible_to(request.user).select_related("petition"), slug=slug
+    )
+    context = {
+        "statement": statement,
+        "other_versions": statement.other_versions(request.user),
+        "signatories": statement.signatories_by_country(),
+        "signatory_count": statement.signatory_links.count(),
+        "petition": statement.public_petition(),
+    }
+    return render(request, "archive/statement_detail.html", context)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # archive search: index operator classes (no-op on SQLite)
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",

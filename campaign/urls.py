@@ -1,6 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from archive.sitemaps import SITEMAPS
 
 from . import views
 
@@ -8,6 +11,8 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # One sitemap for every language: each entry lists its /zh-hant/ and /zh-hans/ alternates.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Public pages: English at /, Chinese under /zh-hant/ and /zh-hans/. The language lives in the

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from petitions.demo import create_demo_petitions
@@ -8,4 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         petitions = create_demo_petitions()
+        # After the petitions, so the 2000 announcement links to the Tiananmen Mothers petition.
+        call_command("import_statements", stdout=self.stdout)
         self.stdout.write(f"Demo content ready: {len(petitions)} petition(s).")
