@@ -128,6 +128,16 @@ if TASKS_BACKEND not in TASK_BACKEND_CLASSES:
     )
 TASKS = {"default": {"BACKEND": TASK_BACKEND_CLASSES[TASKS_BACKEND]}}
 
+# --- Petitions ------------------------------------------------------------------------------
+
+# Days a confirmation link stays valid; after that the signer signs again for a fresh link.
+CONFIRMATION_LINK_MAX_AGE_DAYS = env.int("CONFIRMATION_LINK_MAX_AGE_DAYS", default=14)
+# Count a signature into the petition's total right after it is confirmed, in the request.
+# Right for the embedded default (one process, jobs run in-process). With a job queue, leave it
+# off and run `python manage.py count_signatures --every 10` beside the workers: no request
+# then ever writes the petition row.
+COUNT_SIGNATURES_INLINE = env.bool("COUNT_SIGNATURES_INLINE", default=TASKS_BACKEND == "immediate")
+
 # --- Languages ------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"

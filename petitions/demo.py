@@ -5,9 +5,13 @@ The text is written in our own words from the campaign's 2000 announcement (see
 `../shared/seeds/`). Everything here is idempotent: running it twice changes nothing.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 
-from .models import Petition
+from .counting import count_signatures
+from .email_keys import email_key
+from .models import Petition, Signature
 
 TIANANMEN_MOTHERS = {
     "slug": "tiananmen-mothers",
@@ -77,6 +81,49 @@ TIANANMEN_MOTHERS = {
 }
 
 
+# Obviously fictional signers ("Demo …"), at example.org, which can never receive mail.
+# (name, country, shows name publicly, language)
+DEMO_SIGNERS = [
+    ("Demo Signer Ada", "GB", True, "en"),
+    ("Demo Signer Bao", "TW", True, "zh-hant"),
+    ("示範簽名者 陳", "HK", True, "zh-hant"),
+    ("示范签名者 李", "CA", True, "zh-hans"),
+    ("Demo Signer Chidi", "NG", True, "en"),
+    ("Demo Signer Dana", "US", False, "en"),
+    ("Demo Signer Emil", "DE", True, "en"),
+    ("Demo Signer Fatima", "FR", False, "en"),
+    ("示範簽名者 林", "TW", False, "zh-hant"),
+    ("Demo Signer Grace", "AU", True, "en"),
+    ("Demo Signer Hiro", "JP", False, "en"),
+    ("示范签名者 王", "US", True, "zh-hans"),
+]
+
+
+def create_demo_signatures(petition: Petition) -> None:
+    """Confirmed demo signatures, counted, so the page shows a count, countries and names."""
+    now = timezone.now()
+    for number, (name, country, public, language) in enumerate(DEMO_SIGNERS, start=1):
+        email = f"demo-signer-{number:02d}@example.org"
+        confirmed_at = now - timedelta(hours=len(DEMO_SIGNERS) - number)
+        Signature.objects.get_or_create(
+            petition=petition,
+            email_key=email_key(email),
+            defaults={
+                "full_name": name,
+                "email": email,
+                "country": country,
+                "show_name_publicly": public,
+                "consented_at": confirmed_at if public else None,
+                "language": language,
+                "status": Signature.Status.CONFIRMED,
+                "created_at": confirmed_at - timedelta(minutes=5),
+                "confirmed_at": confirmed_at,
+                "confirmation_mails_sent": 1,
+            },
+        )
+    count_signatures()
+
+
 def create_demo_petitions() -> list[Petition]:
     """Create (or refresh) the demo petitions and return them."""
     fields = dict(TIANANMEN_MOTHERS)
@@ -86,4 +133,5 @@ def create_demo_petitions() -> list[Petition]:
     )
     if not created:
         Petition.objects.filter(pk=petition.pk).update(**fields)
+    create_demo_signatures(petition)
     return [petition]

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,9 @@ from django_countries.fields import CountryField
 # Language codes as Django names them, and the suffix of their columns (`title_zh_hant`).
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
 PRIMARY_LANGUAGE = "en"
+
+FULL_NAME_MAX_LENGTH = 120
+COMMENT_MAX_LENGTH = 1000
 
 
 class Translated:
@@ -124,6 +127,11 @@ class Petition(models.Model):
         return self.status == self.Status.OPEN
 
     @property
+    def accepts_signatures(self) -> bool:
+        """Open, and not past its closing date (staff may not have closed it yet)."""
+        return self.is_open and (self.closes_at is None or self.closes_at > timezone.now())
+
+    @property
     def progress_percent(self) -> int:
         """Share of the goal reached, capped at 100 for the progress bar."""
         if not self.goal:
@@ -150,3 +158,267 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# A signature whose status and counted flag disagree: confirmed but not yet in the totals, or
+# in the totals but no longer confirmed (withdrawn, rejected by staff).
+NEEDS_COUNTING = Q(status="confirmed", is_counted=False) | (
+    ~Q(status="confirmed") & Q(is_counted=True)
+)
+
+# How many confirmation mails one pending signature may trigger: the first, plus a couple of
+# resends for a signer who submits again because the first mail went astray. Beyond that a
+# repeat submission sends nothing, so the form cannot be used to flood somebody's inbox.
+MAX_CONFIRMATION_MAILS = 3
+
+# The version of the consent wording on the sign form, stored with each consent so that staff
+# can later tell which text a signer agreed to. Change it whenever the wording changes.
+CONSENT_VERSION = "2026-11-21"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self) -> "SignatureQuerySet":
+        return self.filter(status=Signature.Status.CONFIRMED)
+
+    def public(self) -> "SignatureQuerySet":
+        """Confirmed signers who agreed to show their name: the only names a page may show."""
+        return self.confirmed().filter(show_name_publicly=True)
+
+    def awaiting_count(self) -> "SignatureQuerySet":
+        """Rows whose status and counted flag disagree: the counting job's next work."""
+        return self.filter(NEEDS_COUNTING)
+
+    def awaiting_mail(self) -> "SignatureQuerySet":
+        """Pending signatures with a confirmation mail asked for but never sent."""
+        return self.filter(
+            status=Signature.Status.PENDING,
+            confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
+        )
+
+    def sign(
+        self,
+        *,
+        petition: "Petition",
+        full_name: str,
+        email: str,
+        country: str,
+        comment: str = "",
+        show_name_publicly: bool = False,
+        wants_updates: bool = False,
+        language: str = PRIMARY_LANGUAGE,
+        status: str = "pending",
+    ) -> int | None:
+        """
+        Record a signature in one statement and return the id to mail a confirmation link
+        to, or None when no mail should go out.
+
+        A new signer gets a pending row. A pending duplicate (same petition, same email key)
+        asks for one more confirmation mail, at most MAX_CONFIRMATION_MAILS in all. Anything
+        else (a confirmed, withdrawn-and-resigned, suspected or rejected duplicate) changes
+        nothing. The database's unique index arbitrates: there is no check-then-insert, so
+        concurrent identical submissions make one row and no error.
+        """
+        from .email_keys import email_key
+
+        now = timezone.now()
+        values = {
+            "petition_id": petition.pk,
+            "full_name": full_name,
+            "email": email,
+            "email_key": email_key(email),
+            "country": country,
+            "comment": comment,
+            "show_name_publicly": show_name_publicly,
+            "wants_updates": wants_updates,
+            "consented_at": now if (show_name_publicly or wants_updates) else None,
+            "consent_version": CONSENT_VERSION,
+            "language": language,
+            "status": status,
+            "created_at": now,
+            "confirmation_mails_requested": 1,
+            "confirmation_mails_sent": 0,
+            "is_counted": False,
+        }
+        meta = Signature._meta
+        connection = connections[self.db]
+        columns, params = [], []
+        for name, value in values.items():
+            field = meta.get_field(name.removesuffix("_id"))
+            columns.append(connection.ops.quote_name(field.column))
+            params.append(field.get_db_prep_save(value, connection))
+        table = connection.ops.quote_name(meta.db_table)
+        requested = connection.ops.quote_name("confirmation_mails_requested")
+        # Only quoted names from the model's meta are formatted in; every value is a parameter.
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT (petition_id, email_key) DO UPDATE "
+            f"SET {requested} = {table}.{requested} + 1, language = excluded.language "
+            f"WHERE {table}.status = %s AND {table}.{requested} < %s "
+            f"RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, Signature.Status.PENDING, MAX_CONFIRMATION_MAILS])
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+
+class Signature(models.Model):
+    """
+    One person's support of one petition. Counts only once confirmed by mail.
+
+    Personal data (name, email, comment) is erased on withdrawal; the row stays, without them,
+    so the counting job can take a counted signature back off the total.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        SUSPECTED = "suspected", _("Suspected")  # flagged by anti-abuse; never counted
+        REJECTED = "rejected", _("Rejected")  # by staff; never counted
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # by the signer; personal data erased
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
+    )
+    full_name = models.CharField(_("full name"), max_length=FULL_NAME_MAX_LENGTH)
+    email = models.EmailField(_("email"), max_length=254, help_text=_("As the signer typed it."))
+    # NULL once withdrawn: the unique constraint ignores NULLs, so a person who withdrew can
+    # sign again, and nothing is left to tell that they once signed.
+    email_key = models.CharField(  # noqa: DJ001 - NULL, unlike "", is never a duplicate
+        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+    )
+    country = CountryField(_("country"))
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    show_name_publicly = models.BooleanField(_("show name publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants updates"), default=False)
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_version = models.CharField(_("consent wording version"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, default=PRIMARY_LANGUAGE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Mail bookkeeping: "requested" grows with each submission that asks for a mail (capped at
+    # MAX_CONFIRMATION_MAILS), "sent" once a mail has actually left. A gap older than a few
+    # minutes is mail lost to a dead worker or a mail server outage: `queue_confirmation_mails`
+    # queues it again.
+    confirmation_mails_requested = models.PositiveSmallIntegerField(
+        _("confirmation mails requested"), default=1
+    )
+    confirmation_mails_sent = models.PositiveSmallIntegerField(
+        _("confirmation mails sent"), default=0
+    )
+    last_mailed_at = models.DateTimeField(_("last mailed at"), null=True, blank=True)
+    # True while this row is included in the petition's count and country tally. The counting
+    # job flips it in the same transaction as it changes the totals, so a row is never counted
+    # twice nor forgotten, however many jobs run at once.
+    is_counted = models.BooleanField(_("counted"), default=False, editable=False)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            # One signature per person per petition. Also serves the sign upsert's
+            # ON CONFLICT (petition_id, email_key) and the admin's exact-email search within
+            # a petition.
+            models.UniqueConstraint(
+                fields=["petition", "email_key"], name="signature_unique_email_per_petition"
+            ),
+        ]
+        indexes = [
+            # Admin search by exact email across petitions: WHERE email_key = %s.
+            models.Index(fields=["email_key"], name="signature_email_key_idx"),
+            # The counting job: WHERE status/is_counted disagree. Partial, so it only holds
+            # the few rows waiting to be counted, not the million already counted.
+            models.Index(fields=["id"], condition=NEEDS_COUNTING, name="signature_to_count_idx"),
+            # Petition page, recent public signers: WHERE petition_id = %s AND status =
+            # 'confirmed' AND show_name_publicly ORDER BY confirmed_at DESC LIMIT n.
+            models.Index(
+                fields=["petition", "-confirmed_at"],
+                condition=Q(status="confirmed", show_name_publicly=True),
+                name="signature_public_recent_idx",
+            ),
+            # Admin changelist filtered by petition and status, newest first; reconciliation's
+            # per-petition count of confirmed rows.
+            models.Index(
+                fields=["petition", "status", "-created_at"], name="signature_petition_status_idx"
+            ),
+            # Admin changelist unfiltered or by date (date_hierarchy), newest first.
+            models.Index(fields=["-created_at"], name="signature_created_idx"),
+            # Mail re-queueing and the purge of stale unconfirmed rows: pending ones by age.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="pending"),
+                name="signature_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or f"#{self.pk} ({self.get_status_display()})"
+
+    def confirm(self) -> bool:
+        """Confirm a pending signature. Idempotent: True only for the call that confirmed it."""
+        now = timezone.now()
+        changed = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.CONFIRMED, confirmed_at=now
+        )
+        if changed:
+            self.status, self.confirmed_at = self.Status.CONFIRMED, now
+        return bool(changed)
+
+    def withdraw(self) -> None:
+        """
+        Withdraw the signature and erase the signer's personal data (name, email, canonical
+        email, comment, consents). The country stays, with nothing to tie it to a person, so
+        the counting job can take the signature off the country tally.
+        """
+        now = timezone.now()
+        erased = {
+            "status": self.Status.WITHDRAWN,
+            "withdrawn_at": now,
+            "full_name": "",
+            "email": "",
+            "email_key": None,
+            "comment": "",
+            "show_name_publicly": False,
+            "wants_updates": False,
+            "consented_at": None,
+        }
+        Signature.objects.filter(pk=self.pk).update(**erased)
+        for name, value in erased.items():
+            setattr(self, name, value)
+
+
+class CountryTally(models.Model):
+    """Confirmed signatures of one petition from one country, kept by the counting job."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="country_tallies"
+    )
+    country = CountryField(_("country"))
+    signature_count = models.PositiveIntegerField(_("confirmed signatures"), default=0)
+
+    class Meta:
+        ordering = ["-signature_count", "country"]
+        verbose_name = _("country tally")
+        verbose_name_plural = _("country tallies")
+        constraints = [
+            # One row per country per petition; also the target of the counting job's upsert.
+            models.UniqueConstraint(
+                fields=["petition", "country"], name="tally_unique_country_per_petition"
+            ),
+        ]
+        indexes = [
+            # Petition page and JSON, top countries: WHERE petition_id = %s ORDER BY
+            # signature_count DESC LIMIT n.
+            models.Index(fields=["petition", "-signature_count"], name="tally_top_countries_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition.slug} {self.country}: {self.signature_count}"

@@ -6,5 +6,12 @@ app_name = "petitions"
 
 urlpatterns = [
     path("", views.petition_list, name="petition-list"),
+    path("confirm/<str:token>/", views.confirm_signature, name="confirm-signature"),
+    path("withdraw/<str:token>/", views.withdraw_signature, name="withdraw-signature"),
     path("<slug:slug>/", views.petition_detail, name="petition-detail"),
+    path("<slug:slug>/sign/", views.sign, name="sign"),
+    path("<slug:slug>/check-your-email/", views.check_email, name="check-email"),
+    path("<slug:slug>/thank-you/", views.thank_you, name="thank-you"),
+    path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),
+    path("<slug:slug>/count.json", views.petition_count, name="petition-count"),
 ]

@@ -1,14 +1,216 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from functools import partial
+from urllib.parse import urlencode
 
-from .models import Petition
+from django.conf import settings
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import emails, tasks
+from .forms import SignatureForm
+from .models import LANGUAGE_SUFFIXES, PRIMARY_LANGUAGE, CountryTally, Petition, Signature
+
+PETITIONS_PER_PAGE = 20
+TOP_COUNTRIES = 5
+RECENT_PUBLIC_SIGNERS = 10
+DAY = 24 * 60 * 60
 
 
+def _visible_petition(slug: str) -> Petition:
+    """A published petition (open or closed); drafts are a 404 for the public."""
+    return get_object_or_404(Petition.objects.published(), slug=slug)
+
+
+def _top_countries(petition: Petition) -> list[CountryTally]:
+    return list(
+        CountryTally.objects.filter(petition=petition, signature_count__gt=0)[:TOP_COUNTRIES]
+    )
+
+
+def _share_links(petition: Petition) -> list[tuple[str, str]]:
+    """Plain links to share the petition: no third-party script ever loads on our pages."""
+    url = emails.absolute_url(petition.get_absolute_url())
+    text = petition.title
+    return [
+        (_("Email"), "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"})),
+        (
+            "X (Twitter)",
+            "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url}),
+        ),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": text})),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{text} {url}"})),
+    ]
+
+
+def _render_petition(
+    request: HttpRequest,
+    petition: Petition,
+    form: SignatureForm | None = None,
+    *,
+    refused_closed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """The petition page. Three queries: the petition, its top countries, its public signers."""
+    context = {
+        "petition": petition,
+        "form": form if form is not None else SignatureForm(),
+        "top_countries": _top_countries(petition),
+        "public_signers": list(
+            Signature.objects.public()
+            .filter(petition=petition)
+            .order_by("-confirmed_at")
+            .only("full_name", "country", "confirmed_at")[:RECENT_PUBLIC_SIGNERS]
+        ),
+        "share_links": _share_links(petition),
+        "page_url": emails.absolute_url(petition.get_absolute_url()),
+        "refused_closed": refused_closed,
+    }
+    return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+def _signature_from_token(
+    request: HttpRequest, token: str, salt: str, max_age_seconds: int | None
+) -> Signature | HttpResponse:
+    """The signature a mailed link names, or the page that explains why the link is no good."""
+    try:
+        signature_id = emails.read_token(token, salt, max_age_seconds)
+    except signing.SignatureExpired:
+        return render(request, "petitions/link_invalid.html", {"reason": "expired"}, status=410)
+    except signing.BadSignature:
+        return render(request, "petitions/link_invalid.html", {"reason": "invalid"}, status=400)
+    signature = (
+        Signature.objects.select_related("petition")
+        .filter(
+            pk=signature_id, petition__status__in=[Petition.Status.OPEN, Petition.Status.CLOSED]
+        )
+        .first()
+    )
+    if signature is None:
+        return render(request, "petitions/link_invalid.html", {"reason": "gone"}, status=404)
+    return signature
+
+
+def _count_soon() -> None:
+    """After a confirmation or withdrawal: count now if configured to (the embedded setup)."""
+    if settings.COUNT_SIGNATURES_INLINE:
+        transaction.on_commit(tasks.count_signatures.enqueue)
+
+
+@require_GET
 def petition_list(request: HttpRequest) -> HttpResponse:
-    petitions = Petition.objects.open_first()
-    return render(request, "petitions/petition_list.html", {"petitions": petitions})
+    paginator = Paginator(Petition.objects.open_first(), PETITIONS_PER_PAGE)
+    # get_page turns junk (?page=%00, ?page=-1, ?page=10**30) into the first or last page.
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request, "petitions/petition_list.html", {"petitions": page.object_list, "page": page}
+    )
 
 
+@require_GET
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
-    return render(request, "petitions/petition_detail.html", {"petition": petition})
+    return _render_petition(request, _visible_petition(slug))
+
+
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    """
+    Record a signature and queue its confirmation mail. Two queries: the petition, then one
+    upsert. Every accepted submission, new or duplicate, gets the same redirect, so the
+    response never tells whether an address has signed.
+    """
+    petition = _visible_petition(slug)
+    if not petition.accepts_signatures:
+        return _render_petition(request, petition, refused_closed=True, status=409)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        return _render_petition(request, petition, form)
+    language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
+    signature_id = Signature.objects.sign(
+        petition=petition, language=language or PRIMARY_LANGUAGE, **form.cleaned_data
+    )
+    if signature_id is not None:
+        transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature_id))
+    return redirect("petitions:check-email", slug=petition.slug)
+
+
+@require_GET
+def check_email(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _visible_petition(slug)
+    return render(request, "petitions/signature_check_email.html", {"petition": petition})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_signature(request: HttpRequest, token: str) -> HttpResponse:
+    """
+    GET shows a Confirm button and changes nothing (mail scanners open links); POST confirms.
+    Confirming twice is harmless and ends on the same thank-you page.
+    """
+    signature = _signature_from_token(
+        request, token, emails.CONFIRM_SALT, settings.CONFIRMATION_LINK_MAX_AGE_DAYS * DAY
+    )
+    if isinstance(signature, HttpResponse):
+        return signature
+    if signature.status == Signature.Status.WITHDRAWN:
+        return render(request, "petitions/link_invalid.html", {"reason": "withdrawn"}, status=410)
+    if signature.status == Signature.Status.PENDING and not signature.petition.accepts_signatures:
+        return render(request, "petitions/link_invalid.html", {"reason": "closed"}, status=410)
+    if request.method == "POST":
+        if signature.confirm():
+            _count_soon()
+        return redirect("petitions:thank-you", slug=signature.petition.slug)
+    return render(request, "petitions/signature_confirm.html", {"signature": signature})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw_signature(request: HttpRequest, token: str) -> HttpResponse:
+    """
+    GET asks; POST withdraws and erases the signer's personal data. The withdraw link never
+    expires: a signer may take their name back for as long as we hold it.
+    """
+    signature = _signature_from_token(request, token, emails.WITHDRAW_SALT, None)
+    if isinstance(signature, HttpResponse):
+        return signature
+    if request.method == "POST":
+        if signature.status != Signature.Status.WITHDRAWN:
+            signature.withdraw()
+            _count_soon()
+        return redirect("petitions:withdrawn", slug=signature.petition.slug)
+    return render(request, "petitions/signature_withdraw.html", {"signature": signature})
+
+
+@require_GET
+def thank_you(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _visible_petition(slug)
+    context = {"petition": petition, "share_links": _share_links(petition)}
+    return render(request, "petitions/signature_thank_you.html", context)
+
+
+@require_GET
+def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _visible_petition(slug)
+    return render(request, "petitions/signature_withdrawn.html", {"petition": petition})
+
+
+@require_GET
+@cache_control(public=True, max_age=15)
+def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
+    """The count and top countries for scripts and `count.js`: no personal data at all."""
+    petition = _visible_petition(slug)
+    return JsonResponse(
+        {
+            "slug": petition.slug,
+            "status": petition.status,
+            "signature_count": petition.signature_count,
+            "goal": petition.goal,
+            "top_countries": [
+                {"country": tally.country.code, "signature_count": tally.signature_count}
+                for tally in _top_countries(petition)
+            ],
+        }
+    )

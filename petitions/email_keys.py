@@ -1,0 +1,86 @@
+"""
+The canonical email key: one key per mailbox, so one person signs a petition once.
+
+`Ann@Example.org`, ` ann@example.org ` and `ann@EXAMPLE.ORG` are one mailbox; so are
+`a.n.n+x@gmail.com` and `ann@googlemail.com`. The key is what the database's unique constraint
+on (petition, email key) compares; the address as typed is kept separately for sending mail.
+
+Provider rules are data, not code: add a provider to `PROVIDERS` (or an alias to
+`DOMAIN_ALIASES`) and every new signature follows it.
+
+Plus tags: a provider listed below as stripping them documents "+anything" as delivering to the
+same mailbox. For any other domain the local part is opaque (RFC 5321 leaves its meaning to the
+receiving host), and on a company's own server `ann+board@` may well be a different mailbox from
+`ann@`; so we keep the tag there rather than wrongly merge two people.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProviderRule:
+    ignores_dots: bool = False  # "a.n.n" and "ann" are the same mailbox
+    strips_plus_tags: bool = False  # "ann+petitions" is delivered to "ann"
+
+
+# Domains that are another name for the same mail system.
+DOMAIN_ALIASES: dict[str, str] = {
+    "googlemail.com": "gmail.com",
+    "me.com": "icloud.com",
+    "mac.com": "icloud.com",
+    "pm.me": "proton.me",
+    "protonmail.com": "proton.me",
+    "protonmail.ch": "proton.me",
+}
+
+PLUS_TAGS_ONLY = ProviderRule(strips_plus_tags=True)
+
+# Providers whose documented delivery rules merge local parts. Dots matter everywhere but Gmail.
+PROVIDERS: dict[str, ProviderRule] = {
+    "gmail.com": ProviderRule(ignores_dots=True, strips_plus_tags=True),
+    "outlook.com": PLUS_TAGS_ONLY,
+    "hotmail.com": PLUS_TAGS_ONLY,
+    "live.com": PLUS_TAGS_ONLY,
+    "icloud.com": PLUS_TAGS_ONLY,
+    "proton.me": PLUS_TAGS_ONLY,
+    "fastmail.com": PLUS_TAGS_ONLY,
+}
+
+NO_RULE = ProviderRule()
+
+
+def _ascii_domain(domain: str) -> str:
+    """The domain as DNS spells it: IDNA (punycode) for international names."""
+    domain = domain.strip().rstrip(".")
+    labels = []
+    for label in domain.split("."):
+        try:
+            labels.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            # Not a valid IDNA label: keep the case-folded text so the key stays stable.
+            labels.append(label)
+    return ".".join(labels).lower()
+
+
+def email_key(address: str) -> str:
+    """
+    The canonical key of an email address: trimmed, NFC-normalised, Unicode case-folded, with
+    an ASCII (IDNA) domain and the provider's rules applied.
+
+    Local parts are folded too: RFC 5321 allows case-sensitive mailboxes, but no provider we
+    know of uses them, and treating `Ann@` and `ann@` as two people would let one person sign
+    twice.
+    """
+    address = unicodedata.normalize("NFC", address.strip()).casefold()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    domain = _ascii_domain(domain)
+    domain = DOMAIN_ALIASES.get(domain, domain)
+    rule = PROVIDERS.get(domain, NO_RULE)
+    if rule.strips_plus_tags:
+        local = local.split("+", 1)[0]
+    if rule.ignores_dots:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"

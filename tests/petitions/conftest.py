@@ -1,0 +1,58 @@
+"""Helpers for the petition tests: a signature in any state, and the links a mail carries."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from petitions.email_keys import email_key
+from petitions.models import Petition, Signature
+
+VALID_SIGNER = {
+    "full_name": "Ann Example",
+    "email": "ann@example.org",
+    "country": "GB",
+    "comment": "",
+}
+
+_counter = iter(range(1, 10**9))
+
+
+def make_signature(petition: Petition, **overrides: object) -> Signature:
+    number = next(_counter)
+    email = overrides.pop("email", f"signer-{number}@example.org")
+    fields = {
+        "full_name": f"Signer {number}",
+        "email": email,
+        "email_key": email_key(email),
+        "country": "GB",
+        "status": Signature.Status.PENDING,
+        **overrides,
+    }
+    return Signature.objects.create(petition=petition, **fields)
+
+
+def links_in(message: mail.EmailMessage) -> dict[str, str]:
+    """The confirm and withdraw links in a confirmation mail's plain text."""
+    urls = re.findall(r"https?://\S+", message.body)
+    return {
+        "confirm": next(url for url in urls if "/confirm/" in url),
+        "withdraw": next(url for url in urls if "/withdraw/" in url),
+    }
+
+
+def path_of(url: str, site_url: str) -> str:
+    assert url.startswith(site_url), url
+    return url.removeprefix(site_url)
+
+
+@pytest.fixture
+def draft_petition(db) -> Petition:
+    return Petition.objects.create(
+        slug="a-draft",
+        status=Petition.Status.DRAFT,
+        title_en="Not yet public",
+        summary_en="A draft.",
+        text_en="Draft text.",
+        target_en="Nobody yet",
+    )
