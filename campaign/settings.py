@@ -6,6 +6,7 @@ django-environ (see `.env.example` for every variable). The defaults run the emb
 SQLite, local-memory cache, mail printed to the console and background jobs run in-process.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "campaign.apps.StaffAdminConfig",  # django.contrib.admin, on the two-factor admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "campaign",
     "petitions",
     "archive",
@@ -61,14 +66,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "campaign.staff.StaffSessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -189,14 +198,113 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline script or
+# style anywhere, the admin included (Django 5.2's admin passes its data in data- attributes of
+# external scripts, so it needs no nonce). Browsers report violations to csp_report, which logs
+# them without personal data.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "report-uri": ["/csp-report"],
+    },
+}
+# At most this many violation reports are logged per minute; the rest are counted and dropped,
+# so a hostile page cannot flood the logs through the report endpoint.
+CSP_REPORTS_LOGGED_PER_MINUTE = 60
+
+# --- Client address -------------------------------------------------------------------------
+
+# The client address is read from this request header (as Django names it: HTTP_X_REAL_IP,
+# HTTP_X_FORWARDED_FOR), and only when it is set: a proxy we run writes it. Empty: the
+# connection's address (REMOTE_ADDR), so a forged X-Forwarded-For counts for nothing.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+# With X-Forwarded-For, how many proxies of ours append to it: the client is that many entries
+# from the right (1 = the right-most entry, written by the proxy nearest to us).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# --- Staff accounts -------------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out clients
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: lock a username out, from one client, after this many failed logins.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# Axes sees a keyed pseudonym of the client address, never the address itself, and logs neither
+# the username nor the address.
+AXES_CLIENT_IP_CALLABLE = "campaign.client_address.axes_client_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "campaign.client_address.axes_client_str"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+
+# Two-factor authentication (django-otp, TOTP) for every staff login. On unless DEBUG, so
+# production is safe by default; `check --deploy` warns if production turns it off.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Candlelight"
+# Staff sessions end after this long without a request, and this long after login in any case.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+
+# --- Privacy --------------------------------------------------------------------------------
+
+# The version of the privacy notice (templates/privacy.html). Bump it whenever the notice's
+# wording changes: each consent records the version the signer was shown.
+PRIVACY_NOTICE_VERSION = "2026-11-21"
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="The Candlelight campaign")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@localhost")
+# Read by the privacy notice and by the retention command, so both state the same numbers.
+UNCONFIRMED_SIGNATURE_RETENTION_DAYS = env.int("UNCONFIRMED_SIGNATURE_RETENTION_DAYS", default=30)
+PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE = env.int(
+    "PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE", default=180
+)
+
+# Error reports (mail to ADMINS, the debug page) show no submitted value, no local variable of a
+# POST request and no client address: see campaign/log_privacy.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "campaign.log_privacy.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "campaign.log_privacy.PrivateExceptionReporter"
 
 # --- Logging --------------------------------------------------------------------------------
 
+# Every handler redacts email and IP addresses as a last line of defence: no log line may carry
+# a signer's address, whatever a library or a database error message puts in it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_personal_data": {"()": "campaign.log_privacy.RedactPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "{levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_personal_data"],
+        },
+    },
+    # Replaces Django's default handlers for its own loggers, which do not redact.
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

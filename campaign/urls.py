@@ -10,6 +10,7 @@ from . import views
 # Outside the language prefix: machine endpoints and the staff admin.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     # One sitemap for every language: each entry lists its /zh-hant/ and /zh-hans/ alternates.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -20,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
     path("petitions/", include("petitions.urls")),
     path("archive/", include("archive.urls")),
     prefix_default_language=False,

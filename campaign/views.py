@@ -1,14 +1,26 @@
-"""Site-wide pages: the home page, About & Privacy, and the health check."""
+"""Site-wide pages: the home page, About, the privacy notice, the health check, CSP reports."""
 
+import json
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from archive.models import Statement
 from petitions.models import Petition
 
 LATEST_STATEMENTS_ON_HOME = 3
+CSP_REPORT_MAX_BYTES = 8192
+
+csp_logger = logging.getLogger("candlelight.csp")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,6 +35,17 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "about.html")
 
 
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "controller": settings.PRIVACY_CONTROLLER_NAME,
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
+        "unconfirmed_days": settings.UNCONFIRMED_SIGNATURE_RETENTION_DAYS,
+        "days_after_close": settings.PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE,
+    }
+    return render(request, "privacy.html", context)
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 while the database answers a query, 503 when it does not."""
@@ -32,3 +55,54 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def _origin_or_keyword(uri: object) -> str:
+    """A blocked URI reduced to its origin ("inline", "eval" stay): no path, no query string."""
+    text = str(uri or "")
+    parts = urlsplit(text)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else text.split(":")[0][:40]
+
+
+def _violations(body: object) -> list[dict]:
+    """Violations from either report format: report-uri's object or the Reporting API's list."""
+    if isinstance(body, dict) and isinstance(body.get("csp-report"), dict):
+        return [body["csp-report"]]
+    if isinstance(body, list):
+        return [
+            report["body"]
+            for report in body
+            if isinstance(report, dict) and isinstance(report.get("body"), dict)
+        ]
+    return []
+
+
+@csrf_exempt  # browsers post reports without a token
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """
+    Log Content-Security-Policy violations that browsers report: which directive, on which page
+    (path only), blocking what (origin only). Nothing about the visitor is logged, and at most
+    CSP_REPORTS_LOGGED_PER_MINUTE reports a minute, so the endpoint cannot flood the logs.
+    """
+    try:
+        body = json.loads(request.read(CSP_REPORT_MAX_BYTES))
+    except ValueError:
+        return HttpResponse(status=400)
+    minute_key = f"csp-reports:{now():%Y%m%d%H%M}"
+    for violation in _violations(body):
+        cache.add(minute_key, 0, timeout=120)
+        if cache.incr(minute_key) > settings.CSP_REPORTS_LOGGED_PER_MINUTE:
+            break
+        directive = violation.get("effectiveDirective") or violation.get(
+            "effective-directive", violation.get("violated-directive", "")
+        )
+        page = violation.get("documentURL") or violation.get("document-uri", "")
+        blocked = violation.get("blockedURL") or violation.get("blocked-uri", "")
+        csp_logger.warning(
+            "CSP violation: %s on %s blocked %s",
+            str(directive)[:60],
+            urlsplit(str(page)).path[:200],
+            _origin_or_keyword(blocked),
+        )
+    return HttpResponse(status=204)

@@ -9,8 +9,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.test import Client
 
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from petitions.models import Petition
 
 CHROMIUM = shutil.which("chromium")
@@ -53,6 +57,27 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's chromium: Playwright never downloads a browser here."""
     return {
         **browser_type_launch_args,
+def log_in_with_second_factor(client: Client, user: AbstractBaseUser) -> TOTPDevice:
+    """Log `client` in as `user`, verified by a TOTP device, as the admin's login form would."""
+    device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """
+    pytest-django's admin_client, with the second factor: the tests run like production, where
+    STAFF_REQUIRE_2FA is on and a password alone opens no admin page.
+    """
+    client = Client()
+    log_in_with_second_factor(client, admin_user)
+    return client
+
+
         "executable_path": CHROMIUM,
         "args": [
             "--no-sandbox",

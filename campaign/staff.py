@@ -1,0 +1,95 @@
+"""
+Staff accounts: the admin site behind a second factor, and time limits on staff sessions.
+
+A staff session can export a whole signature list, so a stolen password alone must not open it
+(`STAFF_REQUIRE_2FA`), and a session left open on a shared computer must not last (idle and
+absolute limits).
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.timezone import now
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.models import Device
+
+SESSION_STARTED_AT = "staff_session_started_at"
+SESSION_LAST_SEEN_AT = "staff_session_last_seen_at"
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """
+    django_otp's admin login form, in one step for the usual case of one authenticator: the
+    token is checked against the staff member's only device without asking which device.
+    """
+
+    def _chosen_device(self, user: object) -> Device | None:
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, for_verify=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+
+class StaffAdminSite(OTPAdminSite):
+    """
+    The admin site (django_otp's OTPAdminSite) with the second factor behind a setting.
+
+    With STAFF_REQUIRE_2FA on, the login form asks for a TOTP token and a staff member who has
+    not given one is treated as if not staff: no admin page opens. The setting is read per
+    request, so tests can switch it with the `settings` fixture.
+    """
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    @property
+    def login_form(self) -> type[AdminAuthenticationForm]:
+        return StaffLoginForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
+
+    @property
+    def login_template(self) -> str | None:
+        return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if settings.STAFF_REQUIRE_2FA:
+            return super().has_permission(request)
+        return admin.AdminSite.has_permission(self, request)
+
+
+class StaffSessionLimitsMiddleware:
+    """
+    Log a staff member out after STAFF_SESSION_IDLE_MINUTES without a request, and
+    STAFF_SESSION_MAX_HOURS after the session began, whichever comes first.
+
+    Visitors without a session cookie are never looked at, so public pages do not read the
+    session (and stay cacheable without `Vary: Cookie`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            self._enforce_limits(request)
+        return self.get_response(request)
+
+    def _enforce_limits(self, request: HttpRequest) -> None:
+        if not (request.user.is_authenticated and request.user.is_staff):
+            return
+        current = now().timestamp()
+        started = request.session.setdefault(SESSION_STARTED_AT, current)
+        last_seen = request.session.get(SESSION_LAST_SEEN_AT, current)
+        idle = timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES).total_seconds()
+        lifetime = timedelta(hours=settings.STAFF_SESSION_MAX_HOURS).total_seconds()
+        if current - last_seen > idle or current - started > lifetime:
+            logout(request)  # flushes the session; the admin then asks for a fresh login
+            return
+        request.session[SESSION_LAST_SEEN_AT] = current

@@ -1,0 +1,206 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from campaign import staff
+from tests.conftest import log_in_with_second_factor
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-staff-password-1989"
+
+
+@pytest.fixture
+def staff_member(django_user_model):
+    return django_user_model.objects.create_user(
+        "moderator", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def device(staff_member) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=staff_member, name="phone", confirmed=True)
+
+
+def _current_token(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def _log_in(client, password: str = PASSWORD, otp_token: str = ""):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "moderator", "password": password, "otp_token": otp_token},
+        secure=True,
+    )
+
+
+def test_a_password_alone_reaches_no_admin_page_when_2fa_is_required(
+    client, settings, staff_member, device
+):
+    settings.STAFF_REQUIRE_2FA = True
+
+    response = _log_in(client)
+
+    assert response.status_code == 200
+    assert client.get("/admin/", secure=True).status_code == 302
+    assert client.get("/admin/auth/user/", secure=True).status_code == 302
+
+
+def test_a_logged_in_staff_member_without_second_factor_is_sent_to_the_login(
+    client, settings, staff_member
+):
+    settings.STAFF_REQUIRE_2FA = True
+    client.force_login(staff_member)
+
+    response = client.get("/admin/auth/user/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_password_and_current_token_open_the_admin(client, settings, staff_member, device):
+    settings.STAFF_REQUIRE_2FA = True
+
+    response = _log_in(client, otp_token=_current_token(device))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/", secure=True).status_code == 200
+
+
+def test_the_session_cookie_after_login_is_secure_and_http_only(
+    client, settings, staff_member, device
+):
+    settings.STAFF_REQUIRE_2FA = True
+
+    response = _log_in(client, otp_token=_current_token(device))
+
+    assert response.cookies["sessionid"]["secure"] is True
+    assert response.cookies["sessionid"]["httponly"] is True
+
+
+def test_a_wrong_token_is_refused(client, settings, staff_member, device):
+    settings.STAFF_REQUIRE_2FA = True
+
+    _log_in(client, otp_token="000000" if _current_token(device) != "000000" else "111111")
+
+    assert client.get("/admin/", secure=True).status_code == 302
+
+
+def test_without_2fa_required_a_password_opens_the_admin(client, settings, staff_member):
+    settings.STAFF_REQUIRE_2FA = False
+
+    response = _log_in(client)
+
+    assert response.status_code == 302
+    assert client.get("/admin/", secure=True).status_code == 200
+
+
+def test_the_admin_client_fixture_carries_a_second_factor(admin_client, settings):
+    settings.STAFF_REQUIRE_2FA = True
+
+    assert admin_client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("failures", "login_status", "admin_status"),
+    [(3, 429, 302), (2, 302, 200)],
+    ids=["locked-at-the-limit", "not-locked-before-it"],
+)
+def test_axes_locks_the_account_after_the_configured_failures(
+    client, settings, staff_member, device, failures, login_status, admin_status
+):
+    settings.STAFF_REQUIRE_2FA = True
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(failures):
+        _log_in(client, password="wrong")
+
+    response = _log_in(client, otp_token=_current_token(device))
+
+    assert response.status_code == login_status
+    assert client.get("/admin/", secure=True).status_code == admin_status
+
+
+def test_axes_records_a_pseudonym_never_the_client_address(client, settings, staff_member):
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 3
+    client.post(
+        "/admin/login/",
+        {"username": "moderator", "password": "wrong"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    attempt = AccessAttempt.objects.get()
+    assert attempt.ip_address != "203.0.113.7"
+    assert "203.0.113.7" not in attempt.get_data + attempt.post_data
+
+
+def _at(monkeypatch, moment):
+    monkeypatch.setattr(staff, "now", lambda: moment)
+
+
+@pytest.mark.parametrize(
+    ("idle_minutes", "expected_status"),
+    [(29, 200), (31, 302)],
+    ids=["activity-within-the-idle-limit-keeps-the-session", "idle-too-long-ends-it"],
+)
+def test_a_staff_session_ends_after_the_idle_limit(
+    client, settings, staff_member, monkeypatch, idle_minutes, expected_status
+):
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    log_in_with_second_factor(client, staff_member)
+    start = timezone.now()
+    _at(monkeypatch, start)
+    client.get("/admin/")
+
+    _at(monkeypatch, start + timedelta(minutes=idle_minutes))
+    response = client.get("/admin/")
+
+    assert response.status_code == expected_status
+
+
+def test_a_staff_session_ends_after_the_absolute_limit_even_when_active(
+    client, settings, staff_member, monkeypatch
+):
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    settings.STAFF_SESSION_MAX_HOURS = 12
+    log_in_with_second_factor(client, staff_member)
+    start = timezone.now()
+    for minutes in range(0, 12 * 60, 20):  # a request every 20 minutes for 12 hours
+        _at(monkeypatch, start + timedelta(minutes=minutes))
+        assert client.get("/admin/").status_code == 200
+
+    _at(monkeypatch, start + timedelta(hours=12, minutes=1))
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+
+
+def test_add_staff_totp_gives_a_staff_member_a_working_device(staff_member):
+    out = io.StringIO()
+
+    call_command("add_staff_totp", "moderator", stdout=out)
+
+    device = TOTPDevice.objects.get(user=staff_member)
+    assert device.confirmed
+    assert "otpauth://totp/" in out.getvalue()
+    assert device.verify_token(_current_token(device))
+
+
+def test_add_staff_totp_writes_the_qr_code_as_svg(staff_member, tmp_path):
+    call_command("add_staff_totp", "moderator", "--svg", tmp_path / "qr.svg", stdout=io.StringIO())
+
+    assert (tmp_path / "qr.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_add_staff_totp_refuses_someone_who_is_not_staff(django_user_model):
+    django_user_model.objects.create_user("signer", password=PASSWORD)
+
+    with pytest.raises(CommandError, match="not a staff member"):
+        call_command("add_staff_totp", "signer", stdout=io.StringIO())
