@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ class StatementAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["original", "petition", "topics"]
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [StatementSignatoryInline, TranslationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [

@@ -6,6 +6,7 @@ The cast every test can use, and the switches that let the same suite run on a l
 import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,12 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from petitions.models import Petition
 
 CHROMIUM = shutil.which("chromium")
+VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 IN_CI = bool(os.environ.get("CI"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs PostgreSQL (skipped on SQLite)")
     config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright")
+    config.addinivalue_line("markers", "vnu: validates HTML with the W3C Nu validator (java)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,6 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reasons.append("needs PostgreSQL: set DATABASE_URL=postgres://…")
         if item.get_closest_marker("browser") and not CHROMIUM:
             reasons.append("needs chromium: apt-get install -y chromium fonts-noto-cjk")
+        if item.get_closest_marker("vnu") and not (shutil.which("java") and VNU_JAR.exists()):
+            reasons.append("needs java and vnu-jar: apt-get install default-jre-headless; npm ci")
         if reasons and IN_CI:
             raise pytest.UsageError(f"CI may not skip {item.nodeid}: {'; '.join(reasons)}")
         for reason in reasons:

@@ -130,10 +130,19 @@ class Command(BaseCommand):
         except (KeyError, ValueError, Statement.DoesNotExist) as error:
             raise CommandError(f"{data.get('slug', '?')}: {error!r}") from error
         statement_topics = fields.pop("topics")
-        # Published when first imported; a statement staff have since unpublished stays so.
-        statement, created = Statement.objects.update_or_create(
-            slug=slug, defaults=fields, create_defaults={**fields, "is_published": True}
-        )
+        statement = Statement.objects.filter(slug=slug).first()
+        created = statement is None
+        if created:
+            # Published when first imported; one staff have since unpublished stays so.
+            statement = Statement.objects.create(slug=slug, is_published=True, **fields)
+        elif changed := [
+            name for name, value in fields.items() if getattr(statement, name) != value
+        ]:
+            # Only what changed, so an unchanged file leaves the row (and its updated_at,
+            # which the sitemap reports) alone.
+            for name in changed:
+                setattr(statement, name, fields[name])
+            statement.save(update_fields=[*changed, "updated_at"])
         statement.topics.set(statement_topics)
         self.link_signatories(statement, data.get("signatories", []))
         return created
