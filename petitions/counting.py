@@ -23,20 +23,27 @@ BATCH_SIZE = 1000
 
 
 def _add_to_tallies(using: str, deltas: Counter) -> None:
-    """Add each (petition, country) delta to its tally row in one upsert per row."""
+    """Add each (petition, country) delta to its tally row: one statement per row."""
     connection = connections[using]
     table = connection.ops.quote_name(CountryTally._meta.db_table)
     # Only quoted names from the model's meta are formatted in; every value is a parameter.
-    sql = (
+    upsert = (
         f"INSERT INTO {table} (petition_id, country, signature_count) VALUES (%s, %s, %s) "  # noqa: S608
         f"ON CONFLICT (petition_id, country) DO UPDATE "
         f"SET signature_count = {table}.signature_count + excluded.signature_count"
     )
-    # A sorted order, so two jobs touching the same rows take their locks in the same order.
-    rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
-    if rows:
+    # Sorted, so two jobs touching the same rows take their locks in the same order.
+    increments = [(*key, delta) for key, delta in sorted(deltas.items()) if delta > 0]
+    # A decrease only follows an increase, so its row exists; an upsert would trip the
+    # non-negative check on the row it proposes before noticing the conflict.
+    decrements = [(key, delta) for key, delta in sorted(deltas.items()) if delta < 0]
+    if increments:
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(upsert, increments)
+    for (petition_id, country), delta in decrements:
+        CountryTally.objects.using(using).filter(petition_id=petition_id, country=country).update(
+            signature_count=F("signature_count") + delta
+        )
 
 
 def count_batch(batch_size: int = BATCH_SIZE) -> int:

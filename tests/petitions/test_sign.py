@@ -204,9 +204,7 @@ def test_the_check_email_page_reveals_nothing_about_the_address(client, open_pet
     assert "@" not in response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
 
 
-def test_the_sign_request_costs_two_queries(
-    client, open_petition, django_assert_num_queries
-):
+def test_the_sign_request_costs_two_queries(client, open_petition, django_assert_num_queries):
     # One to load the petition, one INSERT … ON CONFLICT … RETURNING. The mail goes out after
     # the commit, from the task queue, and is not part of the request's cost.
     with django_assert_num_queries(2):

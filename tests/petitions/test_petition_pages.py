@@ -1,0 +1,231 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from petitions.counting import count_signatures
+from petitions.models import Petition, Signature
+
+from .conftest import make_signature
+
+pytestmark = pytest.mark.django_db
+
+CONFIRMED = Signature.Status.CONFIRMED
+
+
+def _detail(client, petition, prefix=""):
+    return client.get(f"{prefix}/petitions/{petition.slug}/")
+
+
+@pytest.fixture
+def signed_petition(open_petition):
+    """Signers in every state, with emails and names that must never leak."""
+    make_signature(
+        open_petition,
+        full_name="Public Person",
+        email="public.person@example.org",
+        status=CONFIRMED,
+        show_name_publicly=True,
+        country="TW",
+    )
+    make_signature(
+        open_petition,
+        full_name="Private Person",
+        email="private.person@example.org",
+        status=CONFIRMED,
+        country="TW",
+    )
+    make_signature(
+        open_petition,
+        full_name="Pending Person",
+        email="pending.person@example.org",
+        show_name_publicly=True,
+    )
+    make_signature(
+        open_petition,
+        full_name="Suspected Person",
+        email="suspected.person@example.org",
+        show_name_publicly=True,
+        status=Signature.Status.SUSPECTED,
+    )
+    count_signatures()
+    open_petition.refresh_from_db()
+    return open_petition
+
+
+def test_the_petition_page_shows_text_target_count_progress_and_countries(client, signed_petition):
+    response = _detail(client, signed_petition)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "We ask for the archives to be opened." in content
+    assert "The State Archives Administration" in content
+    assert "<strong data-count>2</strong> signatures of 500" in content
+    assert '<progress class="petition-progress-bar" max="500" value="2"' in content
+    assert "Taiwan: 2" in content
+
+
+def test_the_petition_page_lists_only_consenting_confirmed_signers_and_never_an_email(
+    client, signed_petition
+):
+    content = _detail(client, signed_petition).content.decode()
+
+    assert "Public Person" in content
+    for hidden in ["Private Person", "Pending Person", "Suspected Person", "@example.org"]:
+        assert hidden not in content
+
+
+def test_the_json_has_the_count_and_top_countries_and_no_personal_data(client, signed_petition):
+    response = client.get(
+        reverse("petitions:petition-count", kwargs={"slug": signed_petition.slug})
+    )
+
+    data = response.json()
+    assert data == {
+        "slug": "free-the-archive",
+        "status": "open",
+        "signature_count": 2,
+        "goal": 500,
+        "top_countries": [{"country": "TW", "signature_count": 2}],
+    }
+    assert "@" not in response.content.decode()
+    assert "Person" not in response.content.decode()
+
+
+def test_the_petition_page_costs_three_queries_however_many_signatures(
+    client, signed_petition, django_assert_num_queries
+):
+    # The petition, its top countries, its recent public signers: never a count.
+    with django_assert_num_queries(3) as captured:
+        _detail(client, signed_petition)
+
+    assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+
+def test_the_json_costs_two_queries(client, signed_petition, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get(reverse("petitions:petition-count", kwargs={"slug": signed_petition.slug}))
+
+
+def test_the_petition_page_uses_no_session(client, signed_petition):
+    response = _detail(client, signed_petition)
+
+    assert "sessionid" not in response.cookies
+
+
+def test_the_petition_page_has_open_graph_and_twitter_tags(client, open_petition, settings):
+    settings.SITE_URL = "https://petition.example.org"
+
+    content = _detail(client, open_petition).content.decode()
+
+    assert '<meta property="og:title" content="Open the archives">' in content
+    assert (
+        '<meta property="og:url" content="https://petition.example.org/petitions/free-the-archive/">'
+        in content
+    )
+    assert '<meta name="twitter:card" content="summary">' in content
+
+
+def test_the_share_links_are_plain_links(client, open_petition):
+    content = _detail(client, open_petition).content.decode()
+
+    for start in [
+        "mailto:?",
+        "https://twitter.com/intent/tweet?",
+        "https://www.facebook.com/sharer/sharer.php?",
+        "https://t.me/share/url?",
+        "https://wa.me/?",
+    ]:
+        assert f'href="{start}' in content
+    assert "facebook.com/" not in "".join(content.split("<script")[1:])
+
+
+def test_the_page_in_chinese_shows_the_chinese_title(client, open_petition):
+    content = _detail(client, open_petition, "/zh-hant").content.decode()
+
+    assert '<h1 id="petition-title">開放檔案</h1>' in content
+
+
+def test_a_draft_petition_is_a_404(client, draft_petition):
+    assert _detail(client, draft_petition).status_code == 404
+    response = client.get(
+        reverse("petitions:petition-count", kwargs={"slug": draft_petition.slug})
+    )
+    assert response.status_code == 404
+
+
+def test_a_closed_petition_shows_its_final_count_says_it_is_closed_and_has_no_form(
+    client, closed_petition
+):
+    content = _detail(client, closed_petition).content.decode()
+
+    assert "This petition is closed" in content
+    assert "Final count: 140 signatures." in content
+    assert 'action="/petitions/an-earlier-call/sign/"' not in content
+
+
+def test_the_petition_list_shows_open_petitions_before_closed_ones(
+    client, open_petition, closed_petition
+):
+    content = client.get(reverse("petitions:petition-list")).content.decode()
+
+    assert content.index("Open the archives") < content.index("An earlier call")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=%00",
+        "?page=-1",
+        "?page=0",
+        "?page=99999999999999999999999999",
+        "?page=abc",
+        "?page=",
+    ],
+)
+def test_junk_query_strings_never_cause_a_server_error(client, open_petition, query):
+    for url in [
+        reverse("petitions:petition-list"),
+        reverse("petitions:petition-detail", kwargs={"slug": open_petition.slug}),
+        reverse("petitions:petition-count", kwargs={"slug": open_petition.slug}),
+    ]:
+        assert client.get(url + query).status_code == 200
+
+
+def test_stored_markup_is_rendered_escaped(client, open_petition):
+    make_signature(
+        open_petition,
+        full_name='<script>alert("x")</script>',
+        status=CONFIRMED,
+        show_name_publicly=True,
+    )
+    count_signatures()
+
+    content = _detail(client, open_petition).content.decode()
+
+    assert '<script>alert("x")</script>' not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+
+
+def test_the_list_paginates(client, open_petition):
+    for number in range(25):
+        Petition.objects.create(
+            slug=f"p-{number}",
+            status="open",
+            title_en=f"Petition {number}",
+            summary_en="s",
+            text_en="t",
+            target_en="x",
+        )
+
+    last_page = client.get(reverse("petitions:petition-list") + "?page=2")
+
+    assert last_page.status_code == 200
+    assert "Page 2 of 2" in last_page.content.decode()
+
+
+def test_count_json_is_valid_json_with_a_short_public_cache_lifetime(client, open_petition):
+    response = client.get(reverse("petitions:petition-count", kwargs={"slug": open_petition.slug}))
+
+    assert json.loads(response.content)["signature_count"] == 0
+    assert "max-age=15" in response["Cache-Control"]
