@@ -22,7 +22,10 @@ EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d])")
 # Anything that might be an IPv6 address; only what ipaddress accepts is redacted, so a clock
 # time such as 12:30:45 survives.
-IPV6_CANDIDATE = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+IPV6_CANDIDATE = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
+    r"(?![\w:]|\.\d)"
+)
 
 
 def _redact_if_address(match: re.Match) -> str:
@@ -36,8 +39,8 @@ def _redact_if_address(match: re.Match) -> str:
 def redact(text: str) -> str:
     """The text without email addresses and IP addresses."""
     text = EMAIL.sub(REDACTED_EMAIL, text)
-    text = IPV4.sub(_redact_if_address, text)
-    return IPV6_CANDIDATE.sub(_redact_if_address, text)
+    text = IPV6_CANDIDATE.sub(_redact_if_address, text)  # first: it may end in an IPv4 address
+    return IPV4.sub(_redact_if_address, text)
 
 
 class RedactPersonalData(logging.Filter):

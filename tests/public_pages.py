@@ -1,0 +1,31 @@
+"""
+Every public page, in one list, for the tests that must hold on all of them (no request to
+another origin, no Content-Security-Policy violation). A new public page belongs here.
+
+Paths are format strings: `{petition}` is an open petition's slug, `{statement}` a published
+statement's slug.
+"""
+
+PUBLIC_PAGES = [
+    "/",
+    "/zh-hant/",
+    "/zh-hans/",
+    "/petitions/",
+    "/petitions/{petition}/",
+    "/zh-hant/petitions/{petition}/",
+    "/archive/",
+    "/archive/{statement}/",
+    "/about/",
+    "/privacy/",
+    "/zh-hant/privacy/",
+    "/zh-hans/privacy/",
+    "/no-such-page/",
+]
+
+# Staff pages: the same rules hold in the admin.
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/auth/user/",
+    "/admin/auth/group/add/",
+    "/admin/petitions/petition/",
+]
