@@ -234,3 +234,18 @@ def test_a_database_task_backend_queues_the_mail_instead_of_sending_it(
 
     assert mailoutbox == []
     assert DBTaskResult.objects.filter(task_path__endswith="send_confirmation_mail").count() == 1
+
+
+def test_the_sign_form_carries_a_csrf_token_and_a_post_without_one_is_refused(open_petition):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+
+    page = browser.get(reverse("petitions:petition-detail", kwargs={"slug": open_petition.slug}))
+    refused = Client(enforce_csrf_checks=True).post(
+        reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER
+    )
+
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    assert refused.status_code == 403
+    assert not Signature.objects.exists()
