@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from petitions.models import Organisation, Petition, Translated
 
@@ -171,12 +170,19 @@ class Statement(models.Model):
         return Petition.objects.published().filter(pk=petition_id).first() if petition_id else None
 
     def citation(self) -> str:
-        """A plain-text reference to paste into an article or a footnote."""
-        with override("en"):
-            date = formats.date_format(self.published_on, "j F Y")
+        """
+        A plain-text reference to paste into an article or a footnote: who, what, when, the
+        original's address where known, and this archive's permanent address.
+        """
+        date = formats.date_format(self.published_on, "DATE_FORMAT")
         parts = [self.author, f"“{self.title}”", self.publisher, date]
-        address = self.source_url or f"{settings.SITE_URL}{self.get_absolute_url()}"
-        return ", ".join(part for part in parts if part) + f". {address}"
+        citation = ", ".join(part for part in parts if part) + "."
+        if self.source_url:
+            citation += f" {self.source_url}."
+        archived = _("Archived at %(address)s") % {
+            "address": f"{settings.SITE_URL}{self.get_absolute_url()}"
+        }
+        return f"{citation} {archived}"
 
     def publish(self) -> None:
         self.is_published = True

@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from archive.management.commands.import_statements import normalised_name
 from archive.models import Statement, StatementSignatory, Topic
@@ -151,3 +154,11 @@ def test_normalised_name_ignores_case_spacing_and_punctuation():
         "tibet support group netherlands"
     )
     assert normalised_name("ＳＦＴ Japan") == normalised_name("SFT-Japan")
+
+
+def test_load_demo_imports_the_archive_after_the_petitions(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+    announcement = Statement.objects.get(slug=HRIC_2000)
+    assert announcement.petition.slug == "tiananmen-mothers"
+    assert Statement.objects.published().count() == len(SEED_SLUGS)

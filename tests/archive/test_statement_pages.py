@@ -88,8 +88,18 @@ def test_statement_page_offers_a_citation_line(client, seeds):
     html = _detail(client, "us-in-tiananmen-amnesty-plea")
 
     assert (
-        "Richard Connor, “US in Tiananmen amnesty plea”, Deutsche Welle (DW), 3 June 2012. "
-        "http://127.0.0.1:8000/archive/us-in-tiananmen-amnesty-plea/"
+        "Richard Connor, “US in Tiananmen amnesty plea”, Deutsche Welle (DW), June 3, 2012. "
+        "https://www.dw.com/en/us-urges-china-to-free-tiananmen-prisoners/a-15996057. "
+        "Archived at http://127.0.0.1:8000/archive/us-in-tiananmen-amnesty-plea/"
+    ) in html
+
+
+def test_statement_page_links_to_the_original_source(client, seeds):
+    html = _detail(client, TIBET_NETWORK)
+
+    assert (
+        '<a href="https://tibetnetwork.org/remembering-tiananmen-2023" rel="nofollow noopener">'
+        "International Tibet Network</a>"
     ) in html
 
 
