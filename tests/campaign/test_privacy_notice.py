@@ -81,3 +81,10 @@ def test_the_form_snippet_links_to_the_notice_in_the_readers_language():
 
     assert 'href="/zh-hant/privacy/"' in snippet
     assert "私隱聲明" in snippet
+
+
+def test_the_sign_form_links_to_the_notice(client, open_petition):
+    page = client.get(f"/zh-hans/petitions/{open_petition.slug}/").content.decode()
+    form = page[page.index('<form method="post"') : page.index("</form>")]
+
+    assert 'href="/zh-hans/privacy/"' in form
