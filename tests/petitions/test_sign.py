@@ -249,3 +249,13 @@ def test_the_sign_form_carries_a_csrf_token_and_a_post_without_one_is_refused(op
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
     assert refused.status_code == 403
     assert not Signature.objects.exists()
+
+
+def test_with_the_database_task_backend_the_sign_request_costs_three_queries(
+    client, open_petition, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # Production: the petition, the upsert, and after the commit one INSERT into the job queue.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    with django_assert_num_queries(3), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER)

@@ -173,3 +173,15 @@ def test_the_petition_page_works_without_javascript(browser, site, open_petition
     expect(page.locator("h1")).to_have_text("Check your email")
     assert len(mailoutbox) == 1
     context.close()
+
+
+def test_with_javascript_the_count_refreshes_without_a_reload(page: Page, site, open_petition):
+    page.clock.install()
+    page.goto(f"{site.url}/petitions/{open_petition.slug}/")
+    make_signature(open_petition, status=Signature.Status.CONFIRMED)
+    call_command("count_signatures", verbosity=0)
+
+    page.clock.run_for(61_000)
+
+    expect(page.locator("[data-count]").first).to_have_text("1")
+    expect(page.locator("progress")).to_have_attribute("value", "1")
