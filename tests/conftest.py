@@ -9,13 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
+from django.db import connection
 from django.test import Client
-
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
+
 from petitions.models import Petition
 
 CHROMIUM = shutil.which("chromium")
@@ -57,11 +59,6 @@ def _plain_static_files(settings) -> None:
     }
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Drive Debian's chromium: Playwright never downloads a browser here."""
-    return {
-        **browser_type_launch_args,
 def log_in_with_second_factor(client: Client, user: AbstractBaseUser) -> TOTPDevice:
     """Log `client` in as `user`, verified by a TOTP device, as the admin's login form would."""
     device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
@@ -70,6 +67,18 @@ def log_in_with_second_factor(client: Client, user: AbstractBaseUser) -> TOTPDev
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def log_browser_in_with_second_factor(
+    page: Page, live_server_url: str, user: AbstractBaseUser
+) -> None:
+    """Give a Playwright page a verified staff session, as if the person had typed their code."""
+    client = Client()
+    log_in_with_second_factor(client, user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie, "url": live_server_url}]
+    )
 
 
 @pytest.fixture
@@ -83,6 +92,11 @@ def admin_client(admin_user) -> Client:
     return client
 
 
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's chromium: Playwright never downloads a browser here."""
+    return {
+        **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
             "--no-sandbox",

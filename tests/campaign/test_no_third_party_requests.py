@@ -6,11 +6,10 @@ Content-Security-Policy. Violations are caught from the page itself (the
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from playwright.sync_api import Page
 
 from tests.archive.conftest import make_statement
-from tests.conftest import log_in_with_second_factor
+from tests.conftest import log_browser_in_with_second_factor
 from tests.public_pages import ADMIN_PAGES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,11 +58,7 @@ def test_public_pages_request_nothing_from_another_origin_and_break_no_csp_rule(
 def test_admin_pages_break_no_csp_rule(watched_page, live_server, open_petition):
     page, requested = watched_page
     staff = get_user_model().objects.create_superuser("csp-admin", password="x" * 20)
-    client = Client()
-    log_in_with_second_factor(client, staff)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    log_browser_in_with_second_factor(page, live_server.url, staff)
 
     violations = {path: _visit(page, f"{live_server.url}{path}") for path in ADMIN_PAGES}
 
