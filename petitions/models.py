@@ -1,10 +1,12 @@
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from .email_keys import email_key
 
 # Language codes as Django names them, and the suffix of their columns (`title_zh_hant`).
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
@@ -128,8 +130,13 @@ class Petition(models.Model):
 
     @property
     def accepts_signatures(self) -> bool:
-        """Open, and not past its closing date (staff may not have closed it yet)."""
-        return self.is_open and (self.closes_at is None or self.closes_at > timezone.now())
+        """Open, and between its opening and closing dates (staff may not have closed it yet)."""
+        now = timezone.now()
+        return (
+            self.is_open
+            and self.opens_at <= now
+            and (self.closes_at is None or self.closes_at > now)
+        )
 
     @property
     def progress_percent(self) -> int:
@@ -214,12 +221,11 @@ class SignatureQuerySet(models.QuerySet):
 
         A new signer gets a pending row. A pending duplicate (same petition, same email key)
         asks for one more confirmation mail, at most MAX_CONFIRMATION_MAILS in all. Anything
-        else (a confirmed, withdrawn-and-resigned, suspected or rejected duplicate) changes
-        nothing. The database's unique index arbitrates: there is no check-then-insert, so
-        concurrent identical submissions make one row and no error.
+        else (a confirmed, suspected or rejected duplicate) changes nothing; a withdrawn
+        signature has no email key left, so its signer simply signs anew. The database's
+        unique index arbitrates: there is no check-then-insert, so concurrent identical
+        submissions make one row and no error.
         """
-        from .email_keys import email_key
-
         now = timezone.now()
         values = {
             "petition_id": petition.pk,
@@ -240,7 +246,7 @@ class SignatureQuerySet(models.QuerySet):
             "is_counted": False,
         }
         meta = Signature._meta
-        connection = connections[self.db]
+        connection = connections[self._db or router.db_for_write(self.model)]
         columns, params = [], []
         for name, value in values.items():
             field = meta.get_field(name.removesuffix("_id"))

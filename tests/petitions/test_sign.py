@@ -259,3 +259,19 @@ def test_with_the_database_task_backend_the_sign_request_costs_three_queries(
 
     with django_assert_num_queries(3), django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER)
+
+
+def test_signing_a_petition_before_it_opens_is_refused(
+    client, open_petition, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    open_petition.opens_at = timezone.now() + timedelta(days=1)
+    open_petition.save()
+
+    response = _sign(client, open_petition, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 409
+    assert not Signature.objects.exists()
