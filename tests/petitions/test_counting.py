@@ -156,3 +156,42 @@ def test_the_count_task_runs_the_job(open_petition):
     open_petition.refresh_from_db()
     assert result.return_value == 1
     assert open_petition.signature_count == 1
+
+
+class _StopLoop(Exception):
+    pass
+
+
+def test_the_count_loop_survives_a_database_outage_and_keeps_counting(open_petition, monkeypatch):
+    from django.db import DatabaseError
+
+    from petitions.management.commands import count_signatures as command
+
+    make_signature(open_petition, status=CONFIRMED)
+    outcomes = iter([DatabaseError("server closed the connection"), None])
+    real_count = command.count_signatures
+
+    def flaky_count(batch_size):
+        outcome = next(outcomes)
+        if outcome is not None:
+            raise outcome
+        return real_count(batch_size)
+
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise _StopLoop
+
+    monkeypatch.setattr(command, "count_signatures", flaky_count)
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    out = io.StringIO()
+
+    with pytest.raises(_StopLoop):
+        call_command("count_signatures", every=5, stdout=out)
+
+    open_petition.refresh_from_db()
+    assert sleeps == [5, 5]
+    assert open_petition.signature_count == 1
+    assert "Counted 1 signature change(s)." in out.getvalue()

@@ -1,8 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, close_old_connections
 
 from petitions.counting import BATCH_SIZE, count_signatures
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,9 +27,18 @@ class Command(BaseCommand):
             raise CommandError("--every must be a positive number of seconds.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if every is None:
+            self.stdout.write(f"Counted {count_signatures(batch_size)} signature change(s).")
+            return
         while True:
-            counted = count_signatures(batch_size)
-            self.stdout.write(f"Counted {counted} signature change(s).")
-            if every is None:
-                return
+            try:
+                counted = count_signatures(batch_size)
+            except DatabaseError:
+                # A database restart must not end the loop: the batch rolled back, so nothing
+                # was half-counted; try again on a fresh connection next round.
+                logger.exception("Counting failed; retrying in %s s.", every)
+                close_old_connections()
+            else:
+                if counted:
+                    self.stdout.write(f"Counted {counted} signature change(s).")
             time.sleep(every)
