@@ -5,7 +5,11 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
+from tests.accessibility import assert_accessible
+
 pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["", "/zh-hant", "/zh-hans"]
 
 
 @pytest.mark.parametrize(
@@ -88,3 +92,23 @@ def test_the_sign_form_links_to_the_notice(client, open_petition):
     form = page[page.index('<form method="post"') : page.index("</form>")]
 
     assert 'href="/zh-hans/privacy/"' in form
+
+
+@pytest.mark.vnu
+def test_the_notice_is_valid_html_in_each_language(client):
+    from tests.archive.html_validation import html_errors
+
+    pages = {prefix: client.get(f"{prefix}/privacy/").content.decode() for prefix in LANGUAGES}
+
+    assert html_errors(pages) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_the_notice_has_no_axe_violations_and_fits_a_phone(page, live_server, prefix):
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(f"{live_server.url}{prefix}/privacy/")
+
+    assert_accessible(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
