@@ -112,8 +112,8 @@ class Statement(models.Model):
 
     objects = StatementQuerySet.as_manager()
 
-    # The full-text (GIN over a weighted tsvector) and trigram (GIN gin_trgm_ops) indexes behind
-    # the archive search live in migration 0001 as PostgreSQL-only operations: see search.py.
+    # On PostgreSQL the table also has `search_document` (a stored generated tsvector, GIN
+    # indexed) and trigram indexes, made by migration 0001 outside the model: see search.py.
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("statement")

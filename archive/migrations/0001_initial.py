@@ -98,7 +98,13 @@ class Migration(migrations.Migration):
             model_name='statement',
             constraint=models.CheckConstraint(condition=models.Q(('original', models.F('pk')), _negated=True), name='statement_not_its_own_translation'),
         ),
-        # PostgreSQL only (nothing happens on SQLite): the extension and indexes behind search.
+        # PostgreSQL only (nothing happens on SQLite): what search needs, see archive/search.py.
         django.contrib.postgres.operations.TrigramExtension(),
-        *(archive.search.PostgreSQLOnly(index) for index in archive.search.search_indexes()),
+        archive.search.PostgreSQLOnlySQL(
+            archive.search.ADD_SEARCH_DOCUMENT, archive.search.DROP_SEARCH_DOCUMENT
+        ),
+        archive.search.PostgreSQLOnlySQL(
+            archive.search.ADD_FULLTEXT_INDEX, archive.search.DROP_FULLTEXT_INDEX
+        ),
+        *(archive.search.PostgreSQLOnlyIndex(index) for index in archive.search.trigram_indexes()),
     ]
