@@ -26,13 +26,14 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff may preview a draft at its own address ("View on site"); the public gets a 404.
     statement = get_object_or_404(
-        Statement.objects.visible_to(request.user).select_related("petition"), slug=slug
+        Statement.objects.visible_to(request.user).prefetch_related("topics"), slug=slug
     )
+    signatories = statement.signatories_by_country()
     context = {
         "statement": statement,
         "other_versions": statement.other_versions(request.user),
-        "signatories": statement.signatories_by_country(),
-        "signatory_count": statement.signatory_links.count(),
+        "signatories": signatories,
+        "signatory_count": sum(len(organisations) for _, organisations in signatories),
         "petition": statement.public_petition(),
     }
     return render(request, "archive/statement_detail.html", context)

@@ -164,3 +164,11 @@ def test_statement_page_in_chinese_interface_keeps_the_statement_language(client
     with translation.override("zh-hans"):
         assert str(seeds[TIBET_NETWORK].topics.get(slug="tibet").name) == "西藏"
     assert "西藏" in html
+
+
+def test_statement_page_runs_a_fixed_number_of_queries(
+    client, seeds, django_assert_max_num_queries
+):
+    # 121 signatories, grouped by country: one query for all of them, not one per organisation.
+    with django_assert_max_num_queries(6):
+        client.get(f"/archive/{TIBET_NETWORK}/")
