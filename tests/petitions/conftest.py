@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 
 from petitions.email_keys import email_key
 from petitions.models import Petition, Signature
@@ -30,6 +30,8 @@ def make_signature(petition: Petition, **overrides: object) -> Signature:
         "status": Signature.Status.PENDING,
         **overrides,
     }
+    if fields["status"] == Signature.Status.CONFIRMED:
+        fields.setdefault("confirmed_at", timezone.now())
     return Signature.objects.create(petition=petition, **fields)
 
 
