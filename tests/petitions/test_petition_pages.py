@@ -229,3 +229,24 @@ def test_count_json_is_valid_json_with_a_short_public_cache_lifetime(client, ope
 
     assert json.loads(response.content)["signature_count"] == 0
     assert "max-age=15" in response["Cache-Control"]
+
+
+def test_no_public_page_or_json_shows_an_email_or_a_non_consenting_name(client, signed_petition):
+    slug = signed_petition.slug
+    paths = [
+        f"{prefix}/petitions/{page}"
+        for prefix in ["", "/zh-hant", "/zh-hans"]
+        for page in [
+            "",
+            f"{slug}/",
+            f"{slug}/count.json",
+            f"{slug}/check-your-email/",
+            f"{slug}/thank-you/",
+            f"{slug}/withdrawn/",
+        ]
+    ] + ["/", "/zh-hant/"]
+
+    for path in paths:
+        content = client.get(path).content.decode()
+        for hidden in ["@example.org", "Private Person", "Pending Person", "Suspected Person"]:
+            assert hidden not in content, (path, hidden)
