@@ -4,8 +4,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Organisation
-
 from .models import Statement, StatementSignatory, Topic
 
 
@@ -93,14 +91,5 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "website", "is_verified"]
-    list_filter = ["is_verified", "country"]
-    search_fields = ["name"]
-
-
-# Organisation belongs to petitions; its admin may come from there (endorsements, issue 5).
-# The statement signatories' autocomplete needs one with search_fields, so register this
-# minimal one only if petitions has not (petitions' admin is discovered first).
-if not admin.site.is_registered(Organisation):
-    admin.site.register(Organisation, OrganisationAdmin)
+# Organisation's admin (with the search the statement signatories' autocomplete needs) is
+# petitions.admin.OrganisationAdmin.

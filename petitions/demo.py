@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from .counting import count_signatures
 from .email_keys import email_key
+from .endorsement_import import import_endorsements
 from .models import Petition, Signature
 
 TIANANMEN_MOTHERS = {
     "slug": "tiananmen-mothers",
     "status": Petition.Status.OPEN,
     "goal": 10_000,
+    "takes_signatures": True,
+    "takes_endorsements": True,
     "title_en": "Support the Tiananmen Mothers: investigate the 4 June 1989 killings",
     "title_zh_hant": "支持天安門母親：調查一九八九年六四殺戮",
     "title_zh_hans": "支持天安门母亲：调查一九八九年六四杀戮",
@@ -124,6 +127,24 @@ def create_demo_signatures(petition: Petition) -> None:
     count_signatures()
 
 
+# Obviously fictional organisations, "(demo)" in every name, at example.org/.net addresses.
+# In the import format, so the demo goes through the same code as a staff import.
+DEMO_ENDORSEMENTS = """\
+Example Human Rights Network (demo) | GB | https://network.example.org
+Example Tibet Solidarity Group (demo) | GB | https://tibet-solidarity.example.org
+Example Families for Justice (demo) | TW | https://families.example.org
+示範人權聯盟 (demo) | HK |
+Example Teachers' Union (demo) | FR | https://teachers-union.example.net
+Example Interfaith Circle (demo) | CA |
+Example Press Freedom Collective (demo) | | https://press.example.org
+"""
+
+
+def create_demo_endorsements(petition: Petition) -> None:
+    """Approved demo endorsements; organisations that already endorsed are left alone."""
+    import_endorsements(petition, DEMO_ENDORSEMENTS, by=None)
+
+
 def create_demo_petitions() -> list[Petition]:
     """Create (or refresh) the demo petitions and return them."""
     fields = dict(TIANANMEN_MOTHERS)
@@ -134,4 +155,5 @@ def create_demo_petitions() -> list[Petition]:
     if not created:
         Petition.objects.filter(pk=petition.pk).update(**fields)
     create_demo_signatures(petition)
+    create_demo_endorsements(petition)
     return [petition]

@@ -1,26 +1,29 @@
 """
-Mail to signers: the confirmation mail, in the signer's language, with absolute links built
-from `settings.SITE_URL` (never from a request's Host header, which a client can forge).
+Mail to signers and to endorsing organisations' contacts, in the recipient's language, with
+absolute links built from `settings.SITE_URL` (never from a request's Host header, which a
+client can forge).
 """
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .models import Signature
+from .models import Endorsement, Signature
 
 # One salt per purpose: a confirmation token cannot be replayed as a withdrawal token.
 CONFIRM_SALT = "petitions.signature.confirm"
 WITHDRAW_SALT = "petitions.signature.withdraw"
+ENDORSEMENT_CONFIRM_SALT = "petitions.endorsement.confirm"
 
 
-def make_token(signature: Signature, salt: str) -> str:
-    """A signed, timestamped token carrying only the signature's id: no personal data."""
-    return signing.dumps(signature.pk, salt=salt)
+def make_token(record: models.Model, salt: str) -> str:
+    """A signed, timestamped token carrying only a row's id (signature, endorsement)."""
+    return signing.dumps(record.pk, salt=salt)
 
 
 def read_token(token: str, salt: str, max_age_seconds: int | None) -> int:
@@ -80,3 +83,49 @@ def build_confirmation(signature: Signature) -> EmailMultiAlternatives:
 
 def send_confirmation(signature: Signature) -> None:
     build_confirmation(signature).send()
+
+
+def _plain_mail(subject: str, body: str, to: str) -> EmailMultiAlternatives:
+    return EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[to])
+
+
+def build_endorsement_confirmation(endorsement: Endorsement) -> EmailMultiAlternatives:
+    """The mail asking an organisation's contact to confirm, in the language they wrote in."""
+    with translation.override(endorsement.language):
+        path = reverse(
+            "petitions:confirm-endorsement",
+            kwargs={"token": make_token(endorsement, ENDORSEMENT_CONFIRM_SALT)},
+        )
+        context = {
+            "endorsement": endorsement,
+            "petition": endorsement.petition,
+            "organisation": endorsement.organisation,
+            "confirm_url": absolute_url(path),
+            "petition_url": absolute_url(endorsement.petition.get_absolute_url()),
+            "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+        }
+        subject = gettext("Please confirm your organisation's endorsement: %(title)s") % {
+            "title": endorsement.petition.title
+        }
+        body = render_to_string("emails/confirm_endorsement.txt", context)
+    return _plain_mail(subject, body, endorsement.email)
+
+
+def build_endorsement_decision(endorsement: Endorsement) -> EmailMultiAlternatives:
+    """Staff approved or rejected the endorsement: tell the contact, in their language."""
+    with translation.override(endorsement.language):
+        context = {
+            "endorsement": endorsement,
+            "petition": endorsement.petition,
+            "organisation": endorsement.organisation,
+            "petition_url": absolute_url(endorsement.petition.get_absolute_url()),
+        }
+        if endorsement.status == Endorsement.Status.APPROVED:
+            subject = gettext("Your organisation's endorsement is published: %(title)s")
+            template = "emails/endorsement_approved.txt"
+        else:
+            subject = gettext("Your organisation's endorsement was not published: %(title)s")
+            template = "emails/endorsement_rejected.txt"
+        subject %= {"title": endorsement.petition.title}
+        body = render_to_string(template, context)
+    return _plain_mail(subject, body, endorsement.email)

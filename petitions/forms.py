@@ -3,9 +3,13 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
-from .models import FULL_NAME_MAX_LENGTH, Signature
+from .models import FULL_NAME_MAX_LENGTH, STATEMENT_OF_SUPPORT_MAX_LENGTH, Endorsement, Signature
 
 # Unicode categories no person types on purpose: control characters (NUL, escape, …), format
 # characters (zero-width spaces and joiners, bidi overrides that make text read backwards),
@@ -42,6 +46,32 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
                 params={"code": f"U+{ord(character):04X}"},
             )
     return value.strip()
+
+
+def clean_name(value: str, *, max_length: int) -> str:
+    """A one-line name: clean text, single spaces, no spreadsheet formula, not too long."""
+    name = " ".join(clean_text(value).split())
+    if not name:
+        raise ValidationError(_("Please enter a name."), code="required")
+    if len(name) > max_length:
+        raise ValidationError(
+            _("Please keep the name to %(limit)d characters."),
+            code="max_length",
+            params={"limit": max_length},
+        )
+    if name.startswith(FORMULA_PREFIXES):
+        raise ValidationError(_("A name cannot start with =, +, - or @."), code="formula_prefix")
+    return name
+
+
+def clean_person_name(value: str) -> str:
+    """A person's name, as `clean_name`, and without a web address in it (a spam signature)."""
+    name = clean_name(value, max_length=FULL_NAME_MAX_LENGTH)
+    if URL_IN_NAME.search(name):
+        raise ValidationError(
+            _("Please enter just your name, without a web address."), code="url_in_name"
+        )
+    return name
 
 
 class SignatureForm(forms.ModelForm):
@@ -123,27 +153,126 @@ class SignatureForm(forms.ModelForm):
             self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean_full_name(self) -> str:
-        name = " ".join(clean_text(self.cleaned_data["full_name"]).split())
-        if not name:
-            raise ValidationError(_("Please enter your name."), code="required")
-        if len(name) > FULL_NAME_MAX_LENGTH:
-            raise ValidationError(
-                _("Please keep your name to %(limit)d characters."),
-                code="max_length",
-                params={"limit": FULL_NAME_MAX_LENGTH},
-            )
-        if name.startswith(FORMULA_PREFIXES):
-            raise ValidationError(
-                _("A name cannot start with =, +, - or @."), code="formula_prefix"
-            )
-        if URL_IN_NAME.search(name):
-            raise ValidationError(
-                _("Please enter just your name, without a web address."), code="url_in_name"
-            )
-        return name
+        return clean_person_name(self.cleaned_data["full_name"])
 
     def clean_email(self) -> str:
         return clean_text(self.cleaned_data["email"])
 
     def clean_comment(self) -> str:
         return clean_text(self.cleaned_data.get("comment", ""), multiline=True)
+
+
+class WebsiteField(forms.URLField):
+    """An http or https address only: never javascript:, data:, ftp: or the like."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {
+        "invalid": _("Please enter a web address starting with https:// or http://."),
+    }
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+class EndorsementForm(forms.Form):
+    """The endorse form. It only validates and normalises: the view records the endorsement."""
+
+    organisation_name = forms.CharField(
+        label=_("Name of the organisation"),
+        help_text=_("As it should appear in the list of endorsing organisations."),
+        error_messages={"required": _("Please enter the organisation's name.")},
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country or region"),
+        choices=BlankChoiceIterator(countries, [("", _("International / several countries"))]),
+        required=False,
+        help_text=_("Where the organisation is based. The public list is grouped by country."),
+    )
+    website = WebsiteField(
+        label=_("Website (optional)"),
+        required=False,
+        help_text=_("Linked from the public list."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=BlankChoiceIterator(Endorsement.Kind.choices, [("", "—")]),
+        error_messages={"required": _("Please choose the kind of organisation.")},
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        help_text=_("The person we write to. Never shown publicly."),
+        error_messages={"required": _("Please enter your name.")},
+    )
+    contact_role = forms.CharField(
+        label=_("Your role in the organisation"),
+        help_text=_("For example: director, secretary, board member. Never shown publicly."),
+        error_messages={"required": _("Please enter your role in the organisation.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_(
+            "We send you a link to confirm the endorsement, and tell you when staff have "
+            "reviewed it. Never shown publicly. An address at the organisation's own domain "
+            "helps us check the endorsement."
+        ),
+        error_messages={
+            "required": _("Please enter your email address."),
+            "invalid": _("Please enter a valid email address, like name@example.org."),
+        },
+    )
+    statement = forms.CharField(
+        label=_("Statement of support (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Up to 500 characters. Staff read it before it is published."),
+    )
+    is_authorised = forms.BooleanField(
+        label=_("I am authorised to endorse this petition on behalf of this organisation"),
+        error_messages={
+            "required": _("Please confirm that you may endorse on behalf of the organisation.")
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["website"].widget.attrs["autocomplete"] = "url"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_role"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+    def clean_organisation_name(self) -> str:
+        return clean_name(self.cleaned_data["organisation_name"], max_length=200)
+
+    def clean_contact_name(self) -> str:
+        return clean_person_name(self.cleaned_data["contact_name"])
+
+    def clean_contact_role(self) -> str:
+        return clean_name(self.cleaned_data["contact_role"], max_length=120)
+
+    def clean_email(self) -> str:
+        return clean_text(self.cleaned_data["email"])
+
+    def clean_website(self) -> str:
+        website = clean_text(self.cleaned_data.get("website", ""))
+        if len(website) > 300:
+            raise ValidationError(
+                _("Please keep the web address to %(limit)d characters."),
+                code="max_length",
+                params={"limit": 300},
+            )
+        return website
+
+    def clean_statement(self) -> str:
+        statement = clean_text(self.cleaned_data.get("statement", ""), multiline=True)
+        if len(statement) > STATEMENT_OF_SUPPORT_MAX_LENGTH:
+            raise ValidationError(
+                _("Please keep the statement to %(limit)d characters (it has %(count)d)."),
+                code="max_length",
+                params={"limit": STATEMENT_OF_SUPPORT_MAX_LENGTH, "count": len(statement)},
+            )
+        return statement

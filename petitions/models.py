@@ -1,4 +1,7 @@
-from django.db import connections, models, router
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .email_keys import email_key
+from .organisation_names import is_free_mail, match_key
 
 # Language codes as Django names them, and the suffix of their columns (`title_zh_hant`).
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
@@ -101,6 +105,15 @@ class Petition(models.Model):
     # Kept in the row and advanced in batches by the counting job: public pages read this and
     # never count signatures, and no signing request ever locks this row.
     signature_count = models.PositiveIntegerField(_("confirmed signatures"), default=0)
+    # What the petition collects: a joint statement that only organisations sign takes
+    # endorsements only. A CheckConstraint keeps at least one of the two on.
+    takes_signatures = models.BooleanField(_("takes individual signatures"), default=True)
+    takes_endorsements = models.BooleanField(_("takes organisational endorsements"), default=False)
+    # Approved endorsements, recomputed (never incremented) whenever staff approve, reject or
+    # import: a small table, but the petition page reads the row and runs no COUNT at all.
+    endorsement_count = models.PositiveIntegerField(
+        _("approved endorsements"), default=0, editable=False
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -116,6 +129,10 @@ class Petition(models.Model):
                 condition=Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
                 name="petition_closes_after_it_opens",
             ),
+            models.CheckConstraint(
+                condition=Q(takes_signatures=True) | Q(takes_endorsements=True),
+                name="petition_takes_signatures_or_endorsements",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,13 +147,41 @@ class Petition(models.Model):
 
     @property
     def accepts_signatures(self) -> bool:
-        """Open, and between its opening and closing dates (staff may not have closed it yet)."""
+        """
+        Open, and between its opening and closing dates (staff may not have closed it yet).
+        Says nothing about what the petition collects: see `signing_is_open` and
+        `endorsing_is_open`, which also ask `takes_signatures` / `takes_endorsements`.
+        """
         now = timezone.now()
         return (
             self.is_open
             and self.opens_at <= now
             and (self.closes_at is None or self.closes_at > now)
         )
+
+    @property
+    def signing_is_open(self) -> bool:
+        """Individuals may sign now: the petition takes signatures and is open."""
+        return self.takes_signatures and self.accepts_signatures
+
+    @property
+    def endorsing_is_open(self) -> bool:
+        """Organisations may endorse now: the petition takes endorsements and is open."""
+        return self.takes_endorsements and self.accepts_signatures
+
+    def recount_endorsements(self) -> None:
+        """Set `endorsement_count` from the approved endorsements, in one UPDATE."""
+        approved = (
+            Endorsement.objects.filter(petition=models.OuterRef("pk"), status="approved")
+            .order_by()
+            .values("petition")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        Petition.objects.filter(pk=self.pk).update(
+            endorsement_count=models.functions.Coalesce(models.Subquery(approved), 0)
+        )
+        self.refresh_from_db(fields=["endorsement_count"])
 
     @property
     def progress_percent(self) -> int:
@@ -146,6 +191,20 @@ class Petition(models.Model):
         return min(100, self.signature_count * 100 // self.goal)
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def get_or_create_by_name(
+        self, name: str, *, country: str = "", website: str = ""
+    ) -> tuple["Organisation", bool]:
+        """
+        The organisation this name matches, or a new one; True when created. Race-safe: the
+        unique match key makes concurrent creations of one name end with one row.
+        """
+        return self.get_or_create(
+            match_key=match_key(name),
+            defaults={"name": name, "country": country, "website": website},
+        )
+
+
 class Organisation(models.Model):
     """
     An organisation: shared by endorsements of petitions and by signatories of archived
@@ -153,10 +212,16 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    # `organisation_names.match_key(name)`: case, spacing, punctuation and look-alike letters
+    # ignored. Unique, so two spellings of one NGO can never become two rows, even when two
+    # requests create it at once; the index also serves the lookup by submitted name.
+    match_key = models.CharField(_("match key"), max_length=200, unique=True, editable=False)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     is_verified = models.BooleanField(_("verified"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -165,6 +230,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived column, not a side effect: the key must follow the name wherever it is set
+        # (the endorse form, the imports, a staff correction in the admin).
+        self.match_key = match_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "match_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def website_domain(self) -> str:
+        """The website's host without "www.", lower-case; "" without a website."""
+        host = urlsplit(self.website).hostname or ""
+        return host.lower().removeprefix("www.")
 
 
 # A signature whose status and counted flag disagree: confirmed but not yet in the totals, or
@@ -428,3 +508,238 @@ class CountryTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition.slug} {self.country}: {self.signature_count}"
+
+
+STATEMENT_OF_SUPPORT_MAX_LENGTH = 500
+
+
+class EndorsementQuerySet(models.QuerySet):
+    def approved(self) -> "EndorsementQuerySet":
+        """The only endorsements a public page or JSON may show."""
+        return self.filter(status=Endorsement.Status.APPROVED)
+
+    def awaiting_approval(self) -> "EndorsementQuerySet":
+        """Confirmed by their contact, waiting for staff: the moderation queue."""
+        return self.filter(status=Endorsement.Status.AWAITING_APPROVAL)
+
+    def public_list(self, petition: "Petition") -> "EndorsementQuerySet":
+        """
+        A petition's approved endorsements grouped by country and sorted by name, with only the
+        organisation's public fields loaded: no contact detail ever reaches a public template.
+        """
+        return (
+            self.approved()
+            .filter(petition=petition)
+            .select_related("organisation")
+            .only(
+                "statement",
+                "organisation__name",
+                "organisation__country",
+                "organisation__website",
+            )
+            .order_by("organisation__country", "organisation__match_key", "organisation__name")
+        )
+
+    def endorse(
+        self,
+        *,
+        petition: "Petition",
+        organisation_name: str,
+        country: str,
+        website: str,
+        kind: str,
+        contact_name: str,
+        contact_role: str,
+        email: str,
+        statement: str = "",
+        language: str = PRIMARY_LANGUAGE,
+    ) -> "Endorsement | None":
+        """
+        Record an endorsement submitted through the form; return it if new (to mail its
+        confirmation link), or None when the organisation had already endorsed the petition.
+
+        A name that matches an existing organisation links to it and is flagged for review:
+        anyone can type a well-known NGO's name. A contact writing from a free-mail address for
+        an organisation with its own domain is flagged too. The unique (petition, organisation)
+        constraint arbitrates concurrent submissions: one row, and no error.
+        """
+        with transaction.atomic(using=router.db_for_write(Endorsement)):
+            organisation, created = Organisation.objects.get_or_create_by_name(
+                organisation_name, country=country, website=website
+            )
+            domain = organisation.website_domain or Organisation(website=website).website_domain
+            endorsement, new = self.get_or_create(
+                petition=petition,
+                organisation=organisation,
+                defaults={
+                    "submitted_name": organisation_name,
+                    "submitted_website": website,
+                    "kind": kind,
+                    "contact_name": contact_name,
+                    "contact_role": contact_role,
+                    "email": email,
+                    "email_key": email_key(email),
+                    "statement": statement,
+                    "is_authorised": True,
+                    "language": language,
+                    "has_matched_existing_organisation": not created,
+                    "has_free_mail_contact": bool(domain)
+                    and is_free_mail(email)
+                    and not is_free_mail(f"x@{domain}"),
+                },
+            )
+        return endorsement if new else None
+
+
+class Endorsement(models.Model):
+    """
+    One organisation's public support of one petition. Submitted through the form by a contact
+    person (whose name, role and email are never public), confirmed by mail, then approved or
+    rejected by staff; or imported by staff from a list, approved and without a contact.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        AWAITING_APPROVAL = "awaiting", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        COMMUNITY = "community", _("Community group")
+        UNION = "union", _("Trade union")
+        FAITH = "faith", _("Faith group")
+        ACADEMIC = "academic", _("Academic institution")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Endorse form")
+        IMPORT = "import", _("Imported by staff")
+
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("petition"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+        verbose_name=_("organisation"),
+    )
+    # What the contact typed, kept beside the organisation it matched so staff can compare.
+    submitted_name = models.CharField(_("name as submitted"), max_length=200, blank=True)
+    submitted_website = models.URLField(_("website as submitted"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind of organisation"), max_length=10, choices=Kind.choices, default=Kind.OTHER
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.FORM, editable=False
+    )
+    # The contact person: private, and empty for imported endorsements (a list of names has
+    # nobody to write to). A CheckConstraint requires them for every endorsement from the form.
+    contact_name = models.CharField(_("contact name"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=120, blank=True)
+    email = models.EmailField(_("contact email"), max_length=254, blank=True)
+    email_key = models.CharField(  # noqa: DJ001 - NULL for imported endorsements
+        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+    )
+    statement = models.TextField(
+        _("statement of support"), max_length=STATEMENT_OF_SUPPORT_MAX_LENGTH, blank=True
+    )
+    is_authorised = models.BooleanField(_("contact declared authority to endorse"), default=False)
+    language = models.CharField(_("language"), max_length=10, default=PRIMARY_LANGUAGE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    has_matched_existing_organisation = models.BooleanField(
+        _("matched an existing organisation"), default=False
+    )
+    has_free_mail_contact = models.BooleanField(
+        _("free-mail contact for an organisation with its own domain"), default=False
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            # One endorsement per organisation per petition; also the target of the endorse
+            # form's get_or_create and of the import's "already endorsed" check.
+            models.UniqueConstraint(
+                fields=["petition", "organisation"], name="endorsement_once_per_organisation"
+            ),
+            # A form endorsement always has a contact who declared their authority to endorse.
+            models.CheckConstraint(
+                condition=Q(source="import")
+                | (~Q(contact_name="") & ~Q(email="") & Q(is_authorised=True)),
+                name="endorsement_from_form_has_contact",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="endorsement_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            # Petition page and endorsement list: WHERE petition_id = %s AND status =
+            # 'approved', the few approved rows only.
+            models.Index(
+                fields=["petition"],
+                condition=Q(status="approved"),
+                name="endorsement_approved_idx",
+            ),
+            # Admin moderation queue: WHERE status = 'awaiting' ORDER BY created_at.
+            models.Index(fields=["status", "created_at"], name="endorsement_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.petition}"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.has_matched_existing_organisation or self.has_free_mail_contact
+
+    def confirm(self) -> bool:
+        """The contact confirmed by mail. Idempotent: True only for the call that confirmed."""
+        now = timezone.now()
+        changed = Endorsement.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.AWAITING_APPROVAL, confirmed_at=now
+        )
+        if changed:
+            self.status, self.confirmed_at = self.Status.AWAITING_APPROVAL, now
+        return bool(changed)
+
+    def approve(self, *, by: models.Model) -> None:
+        self.status, self.moderated_by, self.moderated_at = (
+            self.Status.APPROVED,
+            by,
+            timezone.now(),
+        )
+        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+        self.petition.recount_endorsements()
+
+    def reject(self, *, by: models.Model, reason: str) -> None:
+        self.status, self.moderated_by, self.moderated_at = (
+            self.Status.REJECTED,
+            by,
+            timezone.now(),
+        )
+        self.rejection_reason = reason
+        self.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
+        self.petition.recount_endorsements()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import counting, emails
-from .models import Signature
+from .models import Endorsement, Signature
 
 
 @task()
@@ -31,6 +31,38 @@ def send_confirmation_mail(signature_id: int) -> bool:
     Signature.objects.filter(pk=signature_id).update(
         confirmation_mails_sent=F("confirmation_mails_sent") + 1, last_mailed_at=timezone.now()
     )
+    return True
+
+
+@task()
+def send_endorsement_confirmation_mail(endorsement_id: int) -> bool:
+    """Mail the confirmation link if the endorsement still waits for confirmation."""
+    endorsement = (
+        Endorsement.objects.filter(pk=endorsement_id, status=Endorsement.Status.PENDING)
+        .select_related("petition", "organisation")
+        .first()
+    )
+    if endorsement is None:
+        return False
+    emails.build_endorsement_confirmation(endorsement).send()
+    return True
+
+
+@task()
+def send_endorsement_decision_mail(endorsement_id: int) -> bool:
+    """Tell the contact that staff approved or rejected; imported endorsements have nobody."""
+    endorsement = (
+        Endorsement.objects.filter(
+            pk=endorsement_id,
+            status__in=[Endorsement.Status.APPROVED, Endorsement.Status.REJECTED],
+        )
+        .exclude(email="")
+        .select_related("petition", "organisation")
+        .first()
+    )
+    if endorsement is None:
+        return False
+    emails.build_endorsement_decision(endorsement).send()
     return True
 
 

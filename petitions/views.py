@@ -9,15 +9,25 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import emails, tasks
-from .forms import SignatureForm
-from .models import LANGUAGE_SUFFIXES, PRIMARY_LANGUAGE, CountryTally, Petition, Signature
+from .forms import EndorsementForm, SignatureForm
+from .models import (
+    LANGUAGE_SUFFIXES,
+    PRIMARY_LANGUAGE,
+    CountryTally,
+    Endorsement,
+    Petition,
+    Signature,
+)
 
 PETITIONS_PER_PAGE = 20
 TOP_COUNTRIES = 5
 RECENT_PUBLIC_SIGNERS = 10
+# Endorsing organisations named on the petition page; the rest are on the full list's page.
+ENDORSEMENTS_ON_PETITION_PAGE = 20
 DAY = 24 * 60 * 60
 
 
@@ -48,16 +58,48 @@ def _share_links(petition: Petition) -> list[tuple[str, str]]:
     ]
 
 
+def _by_country(endorsements: list[Endorsement]) -> list[tuple[str, list[Endorsement]]]:
+    """
+    Endorsements grouped under their organisation's country name (in the visitor's language),
+    countries in alphabetical order, international organisations last; names sorted within.
+    """
+    groups: dict[str, list[Endorsement]] = {}
+    for endorsement in endorsements:
+        country = endorsement.organisation.country
+        groups.setdefault(country.name if country else "", []).append(endorsement)
+    for members in groups.values():
+        members.sort(key=lambda endorsement: endorsement.organisation.name.casefold())
+    return sorted(groups.items(), key=lambda group: (group[0] == "", group[0]))
+
+
+def _language(request: HttpRequest) -> str:
+    return (
+        request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else PRIMARY_LANGUAGE
+    )
+
+
 def _render_petition(
     request: HttpRequest,
     petition: Petition,
     form: SignatureForm | None = None,
     *,
     refused_closed: bool = False,
+    refused_endorsements_only: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    """The petition page. Three queries: the petition, its top countries, its public signers."""
+    """
+    The petition page. Three queries: the petition, its top countries, its public signers;
+    a fourth for the first endorsing organisations when it has any (their number is a column).
+    """
+    endorsements = []
+    if petition.endorsement_count:
+        endorsements = list(
+            Endorsement.objects.public_list(petition)[:ENDORSEMENTS_ON_PETITION_PAGE]
+        )
     context = {
+        "endorsements_by_country": _by_country(endorsements),
+        "endorsements_shown": len(endorsements),
+        "refused_endorsements_only": refused_endorsements_only,
         "petition": petition,
         "form": form if form is not None else SignatureForm(),
         "top_countries": _top_countries(petition),
@@ -125,6 +167,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     response never tells whether an address has signed.
     """
     petition = _visible_petition(slug)
+    if not petition.takes_signatures:
+        return _render_petition(request, petition, refused_endorsements_only=True, status=409)
     if not petition.accepts_signatures:
         return _render_petition(request, petition, refused_closed=True, status=409)
     form = SignatureForm(request.POST)
@@ -208,9 +252,89 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
             "status": petition.status,
             "signature_count": petition.signature_count,
             "goal": petition.goal,
+            "endorsement_count": petition.endorsement_count,
             "top_countries": [
                 {"country": tally.country.code, "signature_count": tally.signature_count}
                 for tally in _top_countries(petition)
             ],
         }
     )
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters()
+def endorse(request: HttpRequest, slug: str) -> HttpResponse:
+    """
+    The endorse form. A valid submission records a pending endorsement and queues its
+    confirmation mail; a repeat for an organisation that has already endorsed gets the same
+    redirect and no mail, so the response never tells who has endorsed what.
+    """
+    petition = _visible_petition(slug)
+    if not petition.endorsing_is_open:
+        return render(request, "petitions/endorse_closed.html", {"petition": petition}, status=409)
+    form = EndorsementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data}
+        data.pop("is_authorised")
+        endorsement = Endorsement.objects.endorse(
+            petition=petition, language=_language(request), **data
+        )
+        if endorsement is not None:
+            transaction.on_commit(
+                partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
+            )
+        return redirect("petitions:endorse-check-email", slug=petition.slug)
+    status = 400 if form.is_bound else 200
+    context = {"petition": petition, "form": form}
+    return render(request, "petitions/endorsement_form.html", context, status=status)
+
+
+@require_GET
+def endorse_check_email(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _visible_petition(slug)
+    return render(request, "petitions/endorsement_check_email.html", {"petition": petition})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a Confirm button and changes nothing; POST sends it on to staff review."""
+    try:
+        endorsement_id = emails.read_token(
+            token,
+            emails.ENDORSEMENT_CONFIRM_SALT,
+            settings.CONFIRMATION_LINK_MAX_AGE_DAYS * DAY,
+        )
+    except signing.SignatureExpired:
+        return render(request, "petitions/link_invalid.html", {"reason": "expired"}, status=410)
+    except signing.BadSignature:
+        return render(request, "petitions/link_invalid.html", {"reason": "invalid"}, status=400)
+    endorsement = (
+        Endorsement.objects.select_related("petition", "organisation")
+        .filter(pk=endorsement_id, petition__status__in=[Petition.Status.OPEN])
+        .first()
+    )
+    if endorsement is None:
+        return render(request, "petitions/link_invalid.html", {"reason": "gone"}, status=404)
+    if request.method == "POST":
+        endorsement.confirm()
+        return redirect("petitions:endorsement-confirmed", slug=endorsement.petition.slug)
+    return render(request, "petitions/endorsement_confirm.html", {"endorsement": endorsement})
+
+
+@require_GET
+def endorsement_confirmed(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _visible_petition(slug)
+    return render(request, "petitions/endorsement_confirmed.html", {"petition": petition})
+
+
+@require_GET
+def endorsement_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every approved endorsing organisation, grouped by country: two queries."""
+    petition = _visible_petition(slug)
+    endorsements = list(Endorsement.objects.public_list(petition))
+    context = {
+        "petition": petition,
+        "endorsements_by_country": _by_country(endorsements),
+        "endorsement_total": len(endorsements),
+    }
+    return render(request, "petitions/endorsement_list.html", context)

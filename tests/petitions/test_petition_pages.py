@@ -86,6 +86,7 @@ def test_the_json_has_the_count_and_top_countries_and_no_personal_data(client, s
         "status": "open",
         "signature_count": 2,
         "goal": 500,
+        "endorsement_count": 0,
         "top_countries": [{"country": "TW", "signature_count": 2}],
     }
     assert "@" not in response.content.decode()

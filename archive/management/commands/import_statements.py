@@ -24,7 +24,6 @@ lines, list items starting with "- "):
 """
 
 import tomllib
-import unicodedata
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -32,18 +31,10 @@ from django.db import transaction
 
 from archive.models import Statement, StatementSignatory, Topic
 from petitions.models import Organisation, Petition
+from petitions.organisation_names import match_key
 
 STATEMENTS_DIR = Path(__file__).resolve().parents[2] / "statements"
 FRONT_MATTER_FENCE = "+++"
-
-
-def normalised_name(name: str) -> str:
-    """
-    The key two spellings of one organisation share: Unicode-compatible, case-folded, letters
-    and digits only ("Tibet Support Group – Netherlands" = "Tibet Support Group Netherlands").
-    """
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(character for character in folded if character.isalnum())
 
 
 def read_statement_file(path: Path) -> tuple[dict, str]:
@@ -78,7 +69,7 @@ class Command(BaseCommand):
         documents = [read_statement_file(path) for path in sorted(directory.glob("*.md"))]
         # Originals first, so that a translation finds the statement it points at.
         documents.sort(key=lambda document: "translation_of" in document[0])
-        self.organisations = {normalised_name(o.name): o for o in Organisation.objects.all()}
+        self.organisations = {o.match_key: o for o in Organisation.objects.all()}
         self.created_organisations = 0
         created = 0
         for front_matter, body in documents:
@@ -162,7 +153,9 @@ class Command(BaseCommand):
         )
 
     def organisation(self, name: str, country: str) -> Organisation:
-        key = normalised_name(name)
+        # One key for both apps: "Tibet Support Group – Netherlands" = "Tibet Support Group
+        # Netherlands", and a Cyrillic "А" is an "A".
+        key = match_key(name)
         organisation = self.organisations.get(key)
         if organisation is None:
             organisation = Organisation.objects.create(name=name, country=country)
