@@ -12,6 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.page_cache import cached_public_page
+
 from . import emails, tasks
 from .forms import EndorsementForm, SignatureForm
 from .models import (
@@ -26,6 +28,9 @@ from .models import (
 PETITIONS_PER_PAGE = 20
 TOP_COUNTRIES = 5
 RECENT_PUBLIC_SIGNERS = 10
+# The petition page is served from the cache for this long (campaign/page_cache.py): its count
+# may be this much older than the kept one, which the counting job advances every few seconds.
+PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.
 ENDORSEMENTS_ON_PETITION_PAGE = 20
 DAY = 24 * 60 * 60
@@ -155,6 +160,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page(PETITION_PAGE_CACHE_SECONDS)
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_petition(request, _visible_petition(slug))
 

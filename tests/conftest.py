@@ -51,6 +51,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Public pages are served from the cache (campaign/page_cache.py): each test starts afresh.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings) -> None:
     # Hashed-manifest storage needs `collectstatic` first and 404s under live_server.
     settings.STORAGES = {
