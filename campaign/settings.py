@@ -109,6 +109,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # request at most, not a worker restart.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Or a connection pool per process (psycopg_pool), sized to gunicorn's threads. It saves
+    # the health check's round trip on every request (measured: bench/run.py). A connection a
+    # restarted server has closed fails one request and is then discarded; getting a connection
+    # gives up after a few seconds, so an outage answers errors rather than piling up requests.
+    if pool_size := env.int("DATABASE_POOL_MAX_SIZE", default=0):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections + pool
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": 5,
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
