@@ -133,6 +133,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Candlelight <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that accepts the connection and then says nothing must not hold a job worker
+# forever: give up after this many seconds, and the mail job retries later.
+EMAIL_TIMEOUT = 10
 
 # --- Background jobs ------------------------------------------------------------------------
 
