@@ -11,6 +11,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaign.admin_paging import EstimatedCountPaginator
+
 from . import tasks
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
@@ -78,12 +80,21 @@ class PetitionAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "petition", "country", "status", "created_at", "confirmed_at"]
-    list_filter = ["status", "petition", "country"]
+    list_display = [
+        "full_name",
+        "petition",
+        "country_name",
+        "status",
+        "created_at",
+        "confirmed_at",
+    ]
+    # By date through the plain date filter (today, past 7 days, ...), not date_hierarchy,
+    # whose links need a DISTINCT over every row's date: 0.4 s at a million signatures.
+    list_filter = ["status", "petition", "country", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["petition"]
-    date_hierarchy = "created_at"
-    # A million rows: no COUNT(*) of the whole table on every page.
+    # A million rows: no COUNT(*) of the whole table on every page, nor for the pagination.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["full_name"]
     search_help_text = _("A name (or part of it), or an exact email address.")
     readonly_fields = [
@@ -131,6 +142,12 @@ class SignatureAdmin(admin.ModelAdmin):
         if "@" in search_term:
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, signature: Signature) -> str:
+        # The country's name directly: the field's own display walks all 250 choices per row,
+        # a second per page of 100.
+        return signature.country.name
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Signatures come from signers, through the form and its confirmation mail.
