@@ -328,9 +328,11 @@ class EndorsementAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected endorsements"), permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         approved = []
-        for endorsement in queryset.exclude(status=Endorsement.Status.APPROVED).select_related(
-            "petition"
-        ):
+        # Never one its contact has not confirmed: the mail is our only check of the address.
+        decidable = queryset.filter(
+            status__in=[Endorsement.Status.AWAITING_APPROVAL, Endorsement.Status.REJECTED]
+        )
+        for endorsement in decidable.select_related("petition"):
             endorsement.approve(by=request.user)
             approved.append(endorsement)
         _queue_decision_mails(approved)

@@ -134,3 +134,12 @@ def test_the_changelist_runs_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(15):
         admin_client.get(CHANGELIST)
+
+
+def test_an_endorsement_its_contact_has_not_confirmed_cannot_be_approved(act, endorsable):
+    endorsement = make_endorsement(endorsable, status=Endorsement.Status.PENDING)
+
+    act("approve_selected", [endorsement])
+
+    endorsement.refresh_from_db()
+    assert endorsement.status == Endorsement.Status.PENDING
