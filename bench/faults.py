@@ -1,0 +1,491 @@
+"""
+The faults of a surge, each reported as seen: `python bench/faults.py` (about 3 minutes).
+
+1. Mail server unreachable, then answering 421, then accepting: signing is as fast as with the
+   server up, and every confirmation mail owed is delivered once it is back (retries with
+   back-off in petitions/tasks.py), none lost.
+2. The job worker killed with SIGKILL mid-batch: after a restart (and the periodic
+   `queue_confirmation_mails`) no mail is lost.
+3. 100 identical submissions at once over HTTP: exactly one signature, no 5xx.
+4. With `--postgres-restart` only: PostgreSQL restarted in the middle of a sign surge. This
+   restarts the machine's PostgreSQL for a second or two: never on a shared server in use.
+
+Runs the site under gunicorn with the bench's production settings against its own database
+(`candlelight_faults`), a tiny SMTP server of its own (below) and `manage.py db_worker`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiohttp
+import psycopg
+
+from bench.common import (
+    PG,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    SITE_PORT,
+    bench_env,
+    manage,
+    query,
+    recreate_database,
+    start_gunicorn,
+    stop,
+)
+from bench.loadgen import CSRF_FIELD, Plan, run_load
+
+DATABASE = "candlelight_faults"
+SMTP_PORT = 8733
+SITE = f"http://127.0.0.1:{SITE_PORT}"
+SIGN_PAGE, SIGN_URL = "/petitions/bench-sign/", "/petitions/bench-sign/sign/"
+TASKS = "django_tasks_database_dbtaskresult"
+
+
+class SmtpServer:
+    """
+    Just enough SMTP for Django's backend. `refuse` connections get "421" and are closed (a
+    server that is overloaded or restarting); after that, every message is accepted and its
+    recipients counted. `stop()` closes the port: connections are then refused outright.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.received: Counter = Counter()
+        self.refuse = 0
+        self.refused = 0
+        self.delay = 0.0
+        self.loop = asyncio.new_event_loop()
+        self.server = None
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            if self.refuse > 0:
+                self.refuse -= 1
+                self.refused += 1
+                writer.write(b"421 4.3.2 Service not available, try again later\r\n")
+                await writer.drain()
+                return
+            writer.write(b"220 bench ESMTP\r\n")
+            recipients = []
+            while line := await reader.readline():
+                command = line.decode(errors="replace").strip().upper()
+                if command.startswith(("EHLO", "HELO")):
+                    writer.write(b"250 bench\r\n")
+                elif command.startswith("RCPT TO:"):
+                    recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
+                    writer.write(b"250 OK\r\n")
+                elif command == "DATA":
+                    writer.write(b"354 End with .\r\n")
+                    await writer.drain()
+                    while (await reader.readline()) not in (b".\r\n", b""):
+                        pass
+                    await asyncio.sleep(self.delay)
+                    self.received.update(recipients)
+                    recipients = []
+                    writer.write(b"250 OK queued\r\n")
+                elif command == "QUIT":
+                    writer.write(b"221 Bye\r\n")
+                    await writer.drain()
+                    return
+                else:  # MAIL FROM, RSET, NOOP
+                    writer.write(b"250 OK\r\n")
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    def start(self, refuse: int = 0) -> None:
+        self.refuse = refuse
+
+        async def serve() -> None:
+            self.server = await asyncio.start_server(self._session, "127.0.0.1", self.port)
+
+        asyncio.run_coroutine_threadsafe(serve(), self.loop).result()
+
+    def stop(self) -> None:
+        async def close() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+
+        if self.server is not None:
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result()
+            self.server = None
+
+
+class Faults:
+    def __init__(self) -> None:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = RESULTS / "faults-servers.log"
+        self.env = bench_env(DATABASE, EMAIL_URL=f"smtp://127.0.0.1:{SMTP_PORT}")
+        self.smtp = SmtpServer(SMTP_PORT)
+        self.site = None
+        self.workers: list[subprocess.Popen] = []
+        self.report: list[str] = []
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
+        self.report.append(line)
+
+    def set_up(self) -> None:
+        recreate_database(DATABASE)
+        manage(self.env, "migrate", "--noinput")
+        manage(self.env, "collectstatic", "--noinput")
+        subprocess.run(
+            [
+                PYTHON,
+                "bench/seed.py",
+                str(RESULTS / "faults-seed.json"),
+                "--large=1000",
+                "--pending=0",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        self.site = start_gunicorn("campaign.wsgi", SITE_PORT, self.env, self.log)
+
+    def tear_down(self) -> None:
+        for worker in self.workers:
+            stop(worker)
+        stop(self.site)
+        self.smtp.stop()
+
+    def start_worker(self) -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.workers.append(worker)
+        return worker
+
+    def stop_workers(self) -> None:
+        for worker in self.workers:
+            stop(worker)
+        self.workers = []
+
+    def surge(self, tag: str, clients: int, seconds: float):
+        return run_load(Plan("sign", SITE, SIGN_PAGE, SIGN_URL, tag=tag), clients, seconds)
+
+    def addresses(self, tag: str) -> set[str]:
+        rows = query(
+            DATABASE, "SELECT email FROM petitions_signature WHERE email LIKE %s", [f"{tag}-%"]
+        )
+        return {row[0] for row in rows}
+
+    def wait_for_mail(self, wanted: set[str], timeout: float) -> float | None:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if wanted <= set(self.smtp.received):
+                return time.monotonic() - started
+            time.sleep(0.5)
+        return None
+
+    def task_counts(self) -> dict[str, int]:
+        rows = query(
+            DATABASE,
+            f"SELECT status, count(*) FROM {TASKS} WHERE task_path LIKE %s GROUP BY status",
+            ["%send_confirmation_mail"],
+        )
+        return dict(rows)
+
+    def owed(self, tag: str) -> int:
+        return query(
+            DATABASE,
+            "SELECT count(*) FROM petitions_signature WHERE email LIKE %s AND status = 'pending' "
+            "AND confirmation_mails_sent < confirmation_mails_requested",
+            [f"{tag}-%"],
+        )[0][0]
+
+    # --- 1. mail server down, 421, back ---------------------------------------------------
+
+    def mail_outage(self) -> None:
+        self.say("== Fault 1: mail server unreachable, then 421, then accepting")
+        self.smtp.start()
+        self.start_worker()
+        self.start_worker()
+        up = self.surge("mailup", 8, 6)
+        up_mail = self.wait_for_mail(self.addresses("mailup"), 120)
+        self.say(
+            f"mail server up:   signing {up.throughput:.0f}/s, p99 {up.percentile(99) * 1000:.0f}"
+            f" ms, errors {up.errors}; {len(self.addresses('mailup'))} mails delivered in "
+            f"{up_mail:.0f} s"
+            if up_mail is not None
+            else "mail up: mails NOT all delivered"
+        )
+        self.smtp.stop()
+        down = self.surge("maildown", 8, 6)
+        owed = self.addresses("maildown")
+        time.sleep(3)
+        delivered_while_down = len(owed & set(self.smtp.received))
+        self.say(
+            f"mail server down: signing {down.throughput:.0f}/s, p99 "
+            f"{down.percentile(99) * 1000:.0f} ms, errors {down.errors} "
+            f"(ratio to up: {down.throughput / up.throughput:.2f}); {len(owed)} mails owed, "
+            f"{delivered_while_down} delivered while down"
+        )
+        refuse = 25
+        self.smtp.start(refuse=refuse)
+        back = time.monotonic()
+        took = self.wait_for_mail(owed, 240)
+        retried = query(
+            DATABASE,
+            f"SELECT count(*) FROM {TASKS} WHERE task_path LIKE %s "
+            f"AND jsonb_array_length(args_kwargs->'args') > 1",
+            ["%send_confirmation_mail"],
+        )[0][0]
+        got = Counter({address: self.smtp.received[address] for address in owed})
+        missing = len(owed) - len(+got)
+        duplicates = sum(n - 1 for n in got.values() if n > 1)
+        self.say(
+            f"server back (first {refuse} connections answered 421, {self.smtp.refused} "
+            f"refused in all): {len(+got)}/{len(owed)} owed mails delivered "
+            + (f"{took:.0f} s after it came back" if took is not None else "(timed out)")
+            + f"; lost {missing}; duplicates {duplicates}; retry jobs queued {retried}; "
+            f"signatures still owed mail {self.owed('maildown')}"
+        )
+        self.say(
+            "RESULT fault 1: "
+            + ("ok" if missing == 0 and down.throughput >= 0.8 * up.throughput else "FAIL")
+        )
+        del back
+        self.stop_workers()
+
+    # --- 2. worker killed mid-batch -------------------------------------------------------
+
+    def worker_killed(self) -> None:
+        self.say("== Fault 2: job worker killed with SIGKILL mid-batch")
+        if self.smtp.server is None:
+            self.smtp.start()
+        self.smtp.delay = 0.2  # a slow mail server: the kill surely lands mid-send
+        self.surge("killed", 8, 3)
+        wanted = self.addresses("killed")
+        worker = self.start_worker()
+        time.sleep(2)
+        import os
+        import signal
+
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        self.workers.remove(worker)
+        sent_before = len(wanted & set(self.smtp.received))
+        stuck = self.task_counts().get("RUNNING", 0)
+        self.say(
+            f"{len(wanted)} mails queued; worker killed after {sent_before} sent; "
+            f"jobs left RUNNING by the dead worker: {stuck}"
+        )
+        self.smtp.delay = 0
+        self.start_worker()
+        deadline = time.monotonic() + 120
+        while self.task_counts().get("READY", 0) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        owed_after_restart = self.owed("killed")
+        self.say(
+            f"after a new worker drained the queue: {owed_after_restart} signature(s) still owed "
+            f"a mail (django-tasks-db never re-runs a RUNNING job), jobs still RUNNING: "
+            f"{self.task_counts().get('RUNNING', 0)}"
+        )
+        out = subprocess.run(
+            [PYTHON, "manage.py", "queue_confirmation_mails", "--older-than", "0"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        took = self.wait_for_mail(wanted, 60)
+        deadline = time.monotonic() + 60
+        while self.owed("killed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        missing = len(wanted - set(self.smtp.received))
+        duplicates = sum(self.smtp.received[a] - 1 for a in wanted if self.smtp.received[a] > 1)
+        self.say(
+            f"queue_confirmation_mails: {out!r}; then {len(wanted) - missing}/{len(wanted)} "
+            f"delivered"
+            + (f" in {took:.0f} s" if took is not None else " (timed out)")
+            + f"; lost {missing}; duplicates {duplicates}; owed now {self.owed('killed')}"
+        )
+        self.say(f"RESULT fault 2: {'ok' if missing == 0 else 'FAIL'}")
+        self.stop_workers()
+
+    # --- 3. 100 identical submissions -----------------------------------------------------
+
+    def identical_submissions(self) -> None:
+        self.say("== Fault 3: 100 identical submissions at once (over HTTP, under gunicorn)")
+        statuses = asyncio.run(_identical_posts(100))
+        rows = query(
+            DATABASE,
+            "SELECT count(*), max(confirmation_mails_requested) FROM petitions_signature "
+            "WHERE email = 'same-person@example.org'",
+        )[0]
+        counts = Counter(statuses)
+        self.say(f"statuses {dict(counts)}; rows {rows[0]}; mails requested {rows[1]}")
+        ok = rows[0] == 1 and all(status < 500 for status in statuses)
+        self.say(f"RESULT fault 3: {'ok' if ok else 'FAIL'}")
+
+    # --- 4. PostgreSQL restarted mid-surge ------------------------------------------------
+
+    def postgres_restart(self) -> None:
+        self.say("== Fault 4: PostgreSQL restarted in the middle of a sign surge")
+        outcome: dict = {}
+        surge = threading.Thread(
+            target=lambda: outcome.setdefault("result", self.surge("pgrestart", 16, 20))
+        )
+        surge.start()
+        time.sleep(7)
+        probe = _Probe()
+        probe.start()
+        command_started = time.time()
+        try:
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+        finally:
+            _ensure_postgres_running()
+        command_ended = time.time()
+        surge.join()
+        probe.stop()
+        result = outcome["result"]
+        down_from = probe.down_from or command_started
+        up_at = probe.up_at or command_ended
+        late = [(t, s) for t, s in result.fail_times if t < down_from - 0.5 or t > up_at + 5]
+        failures_after = [t - up_at for t, _ in result.fail_times if t > up_at]
+        stored = self.addresses("pgrestart")
+        lost = set(result.signed_emails) - stored
+        site_pid_same = self.site.poll() is None
+        after = run_load(Plan("sign", SITE, SIGN_PAGE, SIGN_URL, tag="pgafter"), 4, 2, 1)
+        self.say(
+            f"PostgreSQL unreachable for {up_at - down_from:.1f} s (restart command "
+            f"{command_ended - command_started:.1f} s); surge: {result.ok} signed (302), "
+            f"{len(result.fail_times)} failed ({dict(Counter(s for _, s in result.fail_times))})"
+        )
+        self.say(
+            f"failures outside [down, up + 5 s]: {len(late)}; last failure "
+            f"{max(failures_after):.1f} s after PostgreSQL was back"
+            if failures_after
+            else f"failures outside [down, up + 5 s]: {len(late)}; none after it was back"
+        )
+        self.say(
+            f"app recovered without a restart: {site_pid_same} (gunicorn still the same "
+            f"process; {after.ok} signatures right after, errors {after.errors}); "
+            f"successful signatures missing from the database: {len(lost)}"
+        )
+        ok = not late and not lost and site_pid_same and after.errors == 0
+        self.say(f"RESULT fault 4: {'ok' if ok else 'FAIL'}")
+
+
+class _Probe:
+    """Tries a fresh connection every 0.1 s: when PostgreSQL went away and came back."""
+
+    def __init__(self) -> None:
+        self.down_from = self.up_at = None
+        self.running = True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                with psycopg.connect(f"{PG}/{DATABASE}", connect_timeout=1) as connection:
+                    connection.execute("SELECT 1")
+                if self.down_from and not self.up_at:
+                    self.up_at = time.time()
+            except psycopg.Error:
+                if not self.down_from:
+                    self.down_from = time.time()
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def _ensure_postgres_running() -> None:
+    """Whatever happened, leave the cluster running."""
+    status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
+    if "online" not in status:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "start"], check=False
+        )
+
+
+async def _identical_posts(n: int) -> list[int]:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+
+        async def one() -> tuple[str, str]:
+            async with session.get(SITE + SIGN_PAGE) as response:
+                body = await response.read()
+                cookie = response.cookies["csrftoken"].value
+            return cookie, CSRF_FIELD.search(body).group(1).decode()
+
+        forms = await asyncio.gather(*(one() for _ in range(n)))
+        start = asyncio.Event()
+
+        async def post(cookie: str, token: str) -> int:
+            await start.wait()
+            data = {
+                "csrfmiddlewaretoken": token,
+                "full_name": "Same Person",
+                "email": "same-person@example.org",
+                "country": "HK",
+            }
+            headers = {"Cookie": f"csrftoken={cookie}", "Referer": SITE + SIGN_PAGE}
+            async with session.post(
+                SITE + SIGN_URL, data=data, headers=headers, allow_redirects=False
+            ) as response:
+                await response.read()
+                return response.status
+
+        posts = [asyncio.create_task(post(*form)) for form in forms]
+        await asyncio.sleep(0.1)
+        start.set()
+        return await asyncio.gather(*posts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--postgres-restart",
+        action="store_true",
+        help="also restart PostgreSQL mid-surge (the machine's only cluster: never when shared)",
+    )
+    parser.add_argument("--only", nargs="*", help="mail_outage worker_killed ...")
+    args = parser.parse_args()
+    faults = Faults()
+    steps = args.only or ["identical_submissions", "mail_outage", "worker_killed"]
+    if args.postgres_restart and not args.only:
+        steps.append("postgres_restart")
+    try:
+        faults.set_up()
+        for step in steps:
+            getattr(faults, step)()
+    finally:
+        faults.tear_down()
+    (RESULTS / "faults-latest.txt").write_text("\n".join(faults.report) + "\n")
+    if any(line.startswith("RESULT") and "FAIL" in line for line in faults.report):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
