@@ -257,3 +257,12 @@ def test_a_petition_must_take_signatures_or_endorsements(open_petition):
         Petition.objects.filter(pk=open_petition.pk).update(
             takes_signatures=False, takes_endorsements=False
         )
+
+
+def test_an_endorsements_only_petition_shows_no_signature_count(client, endorsable):
+    Petition.objects.filter(pk=endorsable.pk).update(takes_signatures=False)
+
+    page = client.get(endorsable.get_absolute_url()).content.decode()
+
+    assert "<progress" not in page
+    assert "Endorsed by 0 organisations" in page
