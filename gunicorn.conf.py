@@ -2,9 +2,11 @@
 gunicorn settings for production and for the bench (`gunicorn -c gunicorn.conf.py campaign.wsgi`).
 
 gthread: each worker process runs several threads, so a request waiting on PostgreSQL or on the
-network does not hold a whole process. Two processes per core keep both cores busy through the
-GIL; the threads cover I/O waits. Measured with bench/run.py (README, Performance). Override
-with GUNICORN_WORKERS / GUNICORN_THREADS or gunicorn's own GUNICORN_CMD_ARGS.
+network does not hold a whole process. One process per core keeps the cores busy despite the
+GIL; eight threads each cover the waits. Measured with bench/run.py on 2 cores, sign surge at 64
+clients: 2 x 8 and 3 x 6 did 380-400/s, 4 x 4 did 275-350/s (README, Performance). Set
+DATABASE_POOL_MAX_SIZE to the threads. Override with GUNICORN_WORKERS / GUNICORN_THREADS or
+gunicorn's own GUNICORN_CMD_ARGS.
 """
 
 import multiprocessing
@@ -12,8 +14,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # Browsers and load balancers reuse connections; a few seconds is enough between requests.
 keepalive = 5
 # Hold a connection-burst in the kernel's queue rather than refusing it.

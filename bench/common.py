@@ -49,7 +49,7 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
             "COUNT_SIGNATURES_INLINE": "False",
             "EMAIL_URL": "smtp://127.0.0.1:1",  # nothing is mailed unless a scenario says so
             "LOG_LEVEL": "WARNING",
-            "DATABASE_POOL_MAX_SIZE": os.environ.get("DATABASE_POOL_MAX_SIZE", "4"),
+            "DATABASE_POOL_MAX_SIZE": os.environ.get("DATABASE_POOL_MAX_SIZE", "8"),
             "PYTHONPATH": str(ROOT),
             **extra,
         }

@@ -32,6 +32,7 @@ class Result:
     by_kind: dict[str, int] = field(default_factory=dict)  # successful requests per kind
     ok_times: list[tuple[float, str]] = field(default_factory=list)  # (wall time, kind)
     signed_emails: list[str] = field(default_factory=list)  # sign POSTs answered 302
+    fail_times: list[tuple[float, int]] = field(default_factory=list)  # (wall time, status)
     elapsed: float = 0.0
 
     def merge(self, other: Result) -> None:
@@ -42,6 +43,7 @@ class Result:
             self.by_kind[kind] = self.by_kind.get(kind, 0) + n
         self.ok_times += other.ok_times
         self.signed_emails += other.signed_emails
+        self.fail_times += other.fail_times
         self.elapsed = max(self.elapsed, other.elapsed)
 
     @property
@@ -121,8 +123,10 @@ class Client:
             self.result.latencies.append(elapsed)
             self.result.by_kind[kind] = self.result.by_kind.get(kind, 0) + 1
             self.result.ok_times.append((time.time(), kind))
-        elif status == 0:
-            await asyncio.sleep(0.05)  # a refused connection: do not spin
+        else:
+            self.result.fail_times.append((time.time(), status))
+            if status == 0:
+                await asyncio.sleep(0.05)  # a refused connection: do not spin
         return body if status else b""
 
     async def fetch_form(self) -> None:
