@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -568,26 +569,37 @@ class EndorsementQuerySet(models.QuerySet):
                 organisation_name, country=country, website=website
             )
             domain = organisation.website_domain or Organisation(website=website).website_domain
+            submitted = {
+                "submitted_name": organisation_name,
+                "submitted_website": website,
+                "kind": kind,
+                "contact_name": contact_name,
+                "contact_role": contact_role,
+                "email": email,
+                "email_key": email_key(email),
+                "statement": statement,
+                "is_authorised": True,
+                "language": language,
+                "has_matched_existing_organisation": not created,
+                "has_free_mail_contact": bool(domain)
+                and is_free_mail(email)
+                and not is_free_mail(f"x@{domain}"),
+            }
             endorsement, new = self.get_or_create(
-                petition=petition,
-                organisation=organisation,
-                defaults={
-                    "submitted_name": organisation_name,
-                    "submitted_website": website,
-                    "kind": kind,
-                    "contact_name": contact_name,
-                    "contact_role": contact_role,
-                    "email": email,
-                    "email_key": email_key(email),
-                    "statement": statement,
-                    "is_authorised": True,
-                    "language": language,
-                    "has_matched_existing_organisation": not created,
-                    "has_free_mail_contact": bool(domain)
-                    and is_free_mail(email)
-                    and not is_free_mail(f"x@{domain}"),
-                },
+                petition=petition, organisation=organisation, defaults=submitted
             )
+            if not new and endorsement.status == Endorsement.Status.PENDING:
+                # Never confirmed, and its link has expired: it carries no weight, so a new
+                # submission takes its place (and gets a link) rather than being stuck behind
+                # it. Before expiry a repeat changes nothing, so nobody can flood an inbox.
+                expired_before = timezone.now() - timedelta(
+                    days=settings.CONFIRMATION_LINK_MAX_AGE_DAYS
+                )
+                new = bool(
+                    self.filter(pk=endorsement.pk, created_at__lt=expired_before).update(
+                        **submitted, created_at=timezone.now()
+                    )
+                )
         return endorsement if new else None
 
 

@@ -301,6 +301,11 @@ def endorse_check_email(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/endorsement_check_email.html", {"petition": petition})
 
 
+def _invalid_endorsement_link(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    context = {"reason": reason, "endorsement": True}
+    return render(request, "petitions/link_invalid.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a Confirm button and changes nothing; POST sends it on to staff review."""
@@ -311,16 +316,24 @@ def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
             settings.CONFIRMATION_LINK_MAX_AGE_DAYS * DAY,
         )
     except signing.SignatureExpired:
-        return render(request, "petitions/link_invalid.html", {"reason": "expired"}, status=410)
+        return _invalid_endorsement_link(request, "expired", 410)
     except signing.BadSignature:
-        return render(request, "petitions/link_invalid.html", {"reason": "invalid"}, status=400)
+        return _invalid_endorsement_link(request, "invalid", 400)
     endorsement = (
         Endorsement.objects.select_related("petition", "organisation")
-        .filter(pk=endorsement_id, petition__status__in=[Petition.Status.OPEN])
+        .filter(
+            pk=endorsement_id,
+            petition__status__in=[Petition.Status.OPEN, Petition.Status.CLOSED],
+        )
         .first()
     )
     if endorsement is None:
-        return render(request, "petitions/link_invalid.html", {"reason": "gone"}, status=404)
+        return _invalid_endorsement_link(request, "gone", 404)
+    if (
+        endorsement.status == Endorsement.Status.PENDING
+        and not endorsement.petition.accepts_signatures
+    ):
+        return _invalid_endorsement_link(request, "closed", 410)
     if request.method == "POST":
         endorsement.confirm()
         return redirect("petitions:endorsement-confirmed", slug=endorsement.petition.slug)

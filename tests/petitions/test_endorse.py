@@ -266,3 +266,56 @@ def test_an_endorsements_only_petition_shows_no_signature_count(client, endorsab
 
     assert "<progress" not in page
     assert "Endorsed by 0 organisations" in page
+
+
+def test_an_expired_unconfirmed_endorsement_can_be_submitted_again(
+    client, post, endorsable, mailoutbox, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(endorse_url(endorsable), VALID_ENDORSEMENT)
+    Endorsement.objects.update(created_at=timezone.now() - timedelta(days=30))
+
+    post(endorse_url(endorsable), {**VALID_ENDORSEMENT, "email": "new@rights-watch.example.org"})
+
+    endorsement = Endorsement.objects.get()
+    assert endorsement.email == "new@rights-watch.example.org"
+    assert [m.to for m in mailoutbox] == [
+        ["cora@rights-watch.example.org"],
+        ["new@rights-watch.example.org"],
+    ]
+
+
+def test_an_expired_link_says_how_to_endorse_again(client, post, endorsable, mailoutbox, settings):
+    post(endorse_url(endorsable), VALID_ENDORSEMENT)
+    path = re.sub(r"^https?://[^/]+", "", confirm_link(mailoutbox[0]))
+    settings.CONFIRMATION_LINK_MAX_AGE_DAYS = -1
+
+    response = client.get(path)
+
+    assert "submit the endorsement again" in response.content.decode()
+
+
+def test_a_link_for_a_petition_closed_since_is_refused(client, post, endorsable, mailoutbox):
+    post(endorse_url(endorsable), VALID_ENDORSEMENT)
+    path = re.sub(r"^https?://[^/]+", "", confirm_link(mailoutbox[0]))
+    Petition.objects.filter(pk=endorsable.pk).update(status=Petition.Status.CLOSED)
+
+    response = client.post(path)
+
+    assert response.status_code == 410
+    assert "closed before the endorsement was confirmed" in response.content.decode()
+    assert Endorsement.objects.get().status == Endorsement.Status.PENDING
+
+
+def test_the_confirmation_mail_is_in_the_language_of_the_form(
+    client, post, endorsable, mailoutbox
+):
+    post(f"/zh-hans{endorse_url(endorsable)}", VALID_ENDORSEMENT)
+
+    (message,) = mailoutbox
+    assert Endorsement.objects.get().language == "zh-hans"
+    assert "请确认贵机构的联署支持" in message.subject
+    assert "/zh-hans/petitions/endorsement/confirm/" in message.body

@@ -150,3 +150,15 @@ def test_a_petition_that_takes_no_endorsements_shows_no_endorsement_section(clie
     assert "Endorsed by" not in text
     assert "Endorse as an organisation" not in text
     assert mail.outbox == []
+
+
+def test_the_full_list_shows_approved_statements_of_support(client, endorsable):
+    make_endorsement(endorsable, status=APPROVED, statement="Justice for the families.")
+    make_endorsement(endorsable, statement="Not yet reviewed.")
+
+    text = client.get(reverse("petitions:endorsement-list", args=[endorsable.slug])).content
+    page = client.get(endorsable.get_absolute_url()).content
+
+    assert "Justice for the families." in text.decode()
+    assert "Not yet reviewed." not in text.decode()
+    assert "Justice for the families." not in page.decode()  # the petition page stays short
