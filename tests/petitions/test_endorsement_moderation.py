@@ -143,3 +143,19 @@ def test_an_endorsement_its_contact_has_not_confirmed_cannot_be_approved(act, en
 
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.PENDING
+
+
+def test_the_change_page_shows_staff_the_flags_and_what_was_typed(admin_client, endorsable):
+    endorsement = make_endorsement(
+        endorsable, has_matched_existing_organisation=True, submitted_name="\u0410mnesty"
+    )
+
+    response = admin_client.get(
+        reverse("admin:petitions_endorsement_change", args=[endorsement.pk])
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Flags for review" in content
+    assert "Matched an existing organisation" in content
+    assert "\u0410mnesty" in content
