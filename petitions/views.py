@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -165,14 +166,28 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_petition(request, _visible_petition(slug))
 
 
+def _petition_for_signing(slug: str) -> Petition:
+    """
+    The petition a sign request names, from the cache for as long as its page is: during a
+    surge every signer names the same petition. Its dates are checked live on every request;
+    a status staff change reaches signers within PETITION_PAGE_CACHE_SECONDS, as on the page.
+    """
+    key = f"petition-for-signing:{slug}"
+    petition = cache.get(key)
+    if petition is None:
+        petition = _visible_petition(slug)
+        cache.set(key, petition, PETITION_PAGE_CACHE_SECONDS)
+    return petition
+
+
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """
-    Record a signature and queue its confirmation mail. Two queries: the petition, then one
-    upsert. Every accepted submission, new or duplicate, gets the same redirect, so the
-    response never tells whether an address has signed.
+    Record a signature and queue its confirmation mail. Two queries: the petition (none while
+    it is cached), then one upsert. Every accepted submission, new or duplicate, gets the same
+    redirect, so the response never tells whether an address has signed.
     """
-    petition = _visible_petition(slug)
+    petition = _petition_for_signing(slug)
     if not petition.takes_signatures:
         return _render_petition(request, petition, refused_endorsements_only=True, status=409)
     if not petition.accepts_signatures:

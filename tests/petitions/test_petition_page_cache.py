@@ -122,3 +122,33 @@ def test_drafts_and_missing_petitions_are_never_cached(draft_petition):
 
     assert response.status_code == 404
     assert cache.get(f"public-page:en:{_page_url(draft_petition)}") is None
+
+
+def _sign_url(petition: Petition) -> str:
+    return reverse("petitions:sign", kwargs={"slug": petition.slug})
+
+
+def test_during_a_surge_a_signature_costs_the_upsert_and_the_queued_mail_only(
+    open_petition, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    Client().post(_sign_url(open_petition), VALID_SIGNER)  # the petition is now cached
+
+    with django_assert_num_queries(2), django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(_sign_url(open_petition), {**VALID_SIGNER, "email": "b@x.org"})
+
+    assert response.status_code == 302
+
+
+def test_a_petition_staff_close_refuses_signatures_once_the_cache_lifetime_is_over(
+    open_petition, monkeypatch
+):
+    Client().post(_sign_url(open_petition), VALID_SIGNER)
+    Petition.objects.filter(pk=open_petition.pk).update(status=Petition.Status.CLOSED)
+    later = time.time() + PETITION_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+
+    response = Client().post(_sign_url(open_petition), {**VALID_SIGNER, "email": "late@x.org"})
+
+    assert response.status_code == 409
+    assert Signature.objects.count() == 1
