@@ -60,6 +60,21 @@ def _client_key(address: str) -> str:
     return str(parsed)
 
 
+# The network a signature is stored with, so staff can invalidate a burst from one network by
+# CIDR (a keyed hash can only match an exact address): an IPv4 /24 or an IPv6 /48, coarse
+# enough not to single out a household, erased with the signature's other personal data.
+SIGNATURE_NETWORK_PREFIX = {4: 24, 6: 48}
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's network, e.g. "203.0.113.0/24" or "2001:db8:1::/48"."""
+    parsed = ipaddress.ip_address(client_address(request))
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
+    prefix = SIGNATURE_NETWORK_PREFIX[parsed.version]
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
+
+
 def _digest(request: HttpRequest) -> str:
     return salted_hmac(HASH_SALT, _client_key(client_address(request)), algorithm="sha256")
 

@@ -276,6 +276,29 @@ class SignatureQuerySet(models.QuerySet):
         """Rows whose status and counted flag disagree: the counting job's next work."""
         return self.filter(NEEDS_COUNTING)
 
+    def suspected(self) -> "SignatureQuerySet":
+        return self.filter(status=Signature.Status.SUSPECTED)
+
+    def comments_awaiting_moderation(self) -> "SignatureQuerySet":
+        return self.exclude(comment="").filter(comment_status=Signature.CommentStatus.PENDING)
+
+    def public_comments(self) -> "SignatureQuerySet":
+        """Approved comments of confirmed signers: the only comments a page may show."""
+        return (
+            self.confirmed()
+            .exclude(comment="")
+            .filter(comment_status=Signature.CommentStatus.APPROVED)
+        )
+
+    def reject(self) -> int:
+        """
+        Reject every signature here that is not withdrawn (bulk invalidation): one UPDATE,
+        returning how many changed. Counted ones leave the totals at the next counting run.
+        """
+        return self.exclude(
+            status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
+        ).update(status=Signature.Status.REJECTED)
+
     def awaiting_mail(self) -> "SignatureQuerySet":
         """Pending signatures with a confirmation mail asked for but never sent."""
         return self.filter(
@@ -295,6 +318,7 @@ class SignatureQuerySet(models.QuerySet):
         wants_updates: bool = False,
         language: str = PRIMARY_LANGUAGE,
         status: str = "pending",
+        network: str = "",
     ) -> int | None:
         """
         Record a signature in one statement and return the id to mail a confirmation link
@@ -315,6 +339,8 @@ class SignatureQuerySet(models.QuerySet):
             "email_key": email_key(email),
             "country": country,
             "comment": comment,
+            "comment_status": Signature.CommentStatus.PENDING,
+            "network": network,
             "show_name_publicly": show_name_publicly,
             "wants_updates": wants_updates,
             "consented_at": now if (show_name_publicly or wants_updates) else None,
@@ -365,6 +391,13 @@ class Signature(models.Model):
         REJECTED = "rejected", _("Rejected")  # by staff; never counted
         WITHDRAWN = "withdrawn", _("Withdrawn")  # by the signer; personal data erased
 
+    class CommentStatus(models.TextChoices):
+        # Every comment waits for staff before any page shows it; an empty comment's state
+        # means nothing, and the moderation queue only looks at non-empty ones.
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
     petition = models.ForeignKey(
         Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
     )
@@ -377,6 +410,26 @@ class Signature(models.Model):
     )
     country = CountryField(_("country"))
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    comment_status = models.CharField(
+        _("comment moderation"),
+        max_length=10,
+        choices=CommentStatus.choices,
+        default=CommentStatus.PENDING,
+    )
+    comment_moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment moderated by"),
+    )
+    comment_moderated_at = models.DateTimeField(_("comment moderated at"), null=True, blank=True)
+    # The signer's network, not their address: IPv4 /24 or IPv6 /48 (`client_address.
+    # client_network`), so staff can invalidate a burst of signatures from one network by CIDR.
+    # A keyed hash could only match one exact address. Erased with the rest of the personal
+    # data on withdrawal and by the retention job.
+    network = models.CharField(_("network"), max_length=49, blank=True, editable=False)
     show_name_publicly = models.BooleanField(_("show name publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
     consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -410,6 +463,7 @@ class Signature(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
+        permissions = [("export_signatures", _("Can export signature lists"))]
         constraints = [
             # One signature per person per petition. Also serves the sign upsert's
             # ON CONFLICT (petition_id, email_key) and the admin's exact-email search within
@@ -444,6 +498,40 @@ class Signature(models.Model):
                 condition=Q(status="pending"),
                 name="signature_pending_idx",
             ),
+            # Admin queue and dashboard, suspected signatures newest first: WHERE status =
+            # 'suspected' ORDER BY created_at DESC (few rows among a million).
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(status="suspected"),
+                name="signature_suspected_idx",
+            ),
+            # Admin queue and dashboard, comments awaiting moderation: WHERE comment <> '' AND
+            # comment_status = 'pending' ORDER BY created_at DESC.
+            models.Index(
+                fields=["-created_at"],
+                condition=~Q(comment="") & Q(comment_status="pending"),
+                name="signature_comment_queue_idx",
+            ),
+            # Admin "has a comment" filter: WHERE comment <> '' ORDER BY created_at DESC.
+            models.Index(
+                fields=["-created_at"], condition=~Q(comment=""), name="signature_commented_idx"
+            ),
+            # Admin dashboard, confirmed signatures per day: WHERE petition_id = %s AND status =
+            # 'confirmed' AND confirmed_at >= (30 days ago), grouped by day.
+            models.Index(
+                fields=["petition", "confirmed_at"],
+                condition=Q(status="confirmed"),
+                name="signature_confirmed_day_idx",
+            ),
+            # Admin country filter: WHERE country = %s ORDER BY created_at DESC.
+            models.Index(fields=["country", "-created_at"], name="signature_country_idx"),
+            # Petition page, approved comments of confirmed signers: WHERE petition_id = %s AND
+            # status = 'confirmed' AND comment_status = 'approved' ORDER BY confirmed_at DESC.
+            models.Index(
+                fields=["petition", "-confirmed_at"],
+                condition=Q(status="confirmed", comment_status="approved") & ~Q(comment=""),
+                name="signature_public_comment_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,6 +547,56 @@ class Signature(models.Model):
             self.status, self.confirmed_at = self.Status.CONFIRMED, now
         return bool(changed)
 
+    @property
+    def public_author(self) -> str:
+        """Who a public page says wrote the comment: the name only if the signer agreed."""
+        if self.show_name_publicly:
+            return self.full_name
+        return _("A signer from %(country)s") % {"country": self.country.name}
+
+    def clear(self) -> bool:
+        """
+        Staff found a suspected signature genuine. One its signer had confirmed by mail becomes
+        confirmed (and is counted); one never confirmed becomes pending, and the caller queues
+        its confirmation mail: staff cannot vouch for an address, only its owner can. True if
+        it was suspected.
+        """
+        cleared = self.Status.CONFIRMED if self.confirmed_at else self.Status.PENDING
+        mail = {}
+        if cleared == self.Status.PENDING:
+            # One more confirmation mail is owed, whatever went out before it was flagged.
+            mail = {"confirmation_mails_requested": models.F("confirmation_mails_sent") + 1}
+        changed = Signature.objects.filter(pk=self.pk, status=self.Status.SUSPECTED).update(
+            status=cleared, **mail
+        )
+        if changed:
+            self.status = cleared
+        return bool(changed)
+
+    def reject(self) -> bool:
+        """Staff reject the signature: never counted (a counted one leaves the totals)."""
+        changed = (
+            Signature.objects.filter(pk=self.pk)
+            .exclude(status__in=[self.Status.REJECTED, self.Status.WITHDRAWN])
+            .update(status=self.Status.REJECTED)
+        )
+        if changed:
+            self.status = self.Status.REJECTED
+        return bool(changed)
+
+    def moderate_comment(self, *, by: models.Model, approve: bool) -> bool:
+        """Approve or reject the comment; True if its state changed (an empty one never does)."""
+        status = self.CommentStatus.APPROVED if approve else self.CommentStatus.REJECTED
+        if not self.comment or self.comment_status == status:
+            return False
+        self.comment_status, self.comment_moderated_by, self.comment_moderated_at = (
+            status,
+            by,
+            timezone.now(),
+        )
+        self.save(update_fields=["comment_status", "comment_moderated_by", "comment_moderated_at"])
+        return True
+
     def withdraw(self) -> None:
         """
         Withdraw the signature and erase the signer's personal data (name, email, canonical
@@ -473,6 +611,7 @@ class Signature(models.Model):
             "email": "",
             "email_key": None,
             "comment": "",
+            "network": "",
             "show_name_publicly": False,
             "wants_updates": False,
             "consented_at": None,
@@ -691,6 +830,7 @@ class Endorsement(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
+        permissions = [("export_endorsements", _("Can export endorsement lists"))]
         constraints = [
             # One endorsement per organisation per petition; also the target of the endorse
             # form's get_or_create and of the import's "already endorsed" check.
@@ -755,3 +895,65 @@ class Endorsement(models.Model):
         self.rejection_reason = reason
         self.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
         self.petition.recount_endorsements()
+
+
+class ExportRecord(models.Model):
+    """
+    One CSV export by a staff member: the list of who signed is dangerous in the wrong hands,
+    so every export leaves this trace. Written when the export starts and completed when its
+    last row has left (or marked failed if the stream broke). Nobody may add, change or delete
+    one, not even a superuser: the admin offers "view" only.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNATURES = "signatures", _("Signatures")
+        ENDORSEMENTS = "endorsements", _("Endorsements")
+
+    class Outcome(models.TextChoices):
+        STARTED = "started", _("Started")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Failed midway")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petition"),
+    )
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("exported by"),
+    )
+    # Kept as text too, so the record still says who and what after a user or petition is gone.
+    exported_by_username = models.CharField(_("username"), max_length=150)
+    petition_slug = models.CharField(_("petition slug"), max_length=80, blank=True)
+    filters = models.JSONField(_("filters"), default=dict)
+    columns = models.JSONField(_("columns"), default=list)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.STARTED
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        # Readable, never editable: no add, change or delete permission exists to be granted.
+        default_permissions = ["view"]
+
+    def __str__(self) -> str:
+        when = f"{self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.petition_slug or '-'} {when}"
+
+    def finish(self, *, rows: int, failed: bool = False) -> None:
+        self.row_count, self.finished_at = rows, timezone.now()
+        self.outcome = self.Outcome.FAILED if failed else self.Outcome.COMPLETE
+        self.save(update_fields=["row_count", "finished_at", "outcome"])

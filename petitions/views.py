@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.client_address import client_network
 from campaign.page_cache import cached_public_page
 
 from . import emails, tasks
@@ -29,6 +30,7 @@ from .models import (
 PETITIONS_PER_PAGE = 20
 TOP_COUNTRIES = 5
 RECENT_PUBLIC_SIGNERS = 10
+RECENT_PUBLIC_COMMENTS = 10
 # The petition page is served from the cache for this long (campaign/page_cache.py): its count
 # may be this much older than the kept one, which the counting job advances every few seconds.
 PETITION_PAGE_CACHE_SECONDS = 10
@@ -94,8 +96,9 @@ def _render_petition(
     status: int = 200,
 ) -> HttpResponse:
     """
-    The petition page. Three queries: the petition, its top countries, its public signers;
-    a fourth for the first endorsing organisations when it has any (their number is a column).
+    The petition page. Four queries: the petition, its top countries, its public signers, its
+    approved comments; a fifth for the first endorsing organisations when it has any (their
+    number is a column).
     """
     endorsements = []
     if petition.endorsement_count:
@@ -114,6 +117,16 @@ def _render_petition(
             .filter(petition=petition)
             .order_by("-confirmed_at")
             .only("full_name", "country", "confirmed_at")[:RECENT_PUBLIC_SIGNERS]
+        ),
+        # Only the comments staff approved, of confirmed signers; a signer who did not agree to
+        # show their name appears as "A signer from <country>" (Signature.public_author).
+        "public_comments": list(
+            Signature.objects.public_comments()
+            .filter(petition=petition)
+            .order_by("-confirmed_at")
+            .only("full_name", "show_name_publicly", "country", "comment", "confirmed_at")[
+                :RECENT_PUBLIC_COMMENTS
+            ]
         ),
         "share_links": _share_links(petition),
         "page_url": emails.absolute_url(petition.get_absolute_url()),
@@ -197,7 +210,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_petition(request, petition, form)
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
     signature_id = Signature.objects.sign(
-        petition=petition, language=language or PRIMARY_LANGUAGE, **form.cleaned_data
+        petition=petition,
+        language=language or PRIMARY_LANGUAGE,
+        network=client_network(request),
+        **form.cleaned_data,
     )
     if signature_id is not None:
         transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature_id))

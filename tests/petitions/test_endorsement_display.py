@@ -118,13 +118,13 @@ def test_the_json_has_the_approved_endorsement_count(client, endorsable):
     assert data["endorsement_count"] == 1
 
 
-def test_the_page_with_endorsements_costs_four_queries_and_no_count(
+def test_the_page_with_endorsements_costs_five_queries_and_no_count(
     client, endorsable, django_assert_num_queries
 ):
     for _ in range(30):
         make_endorsement(endorsable, status=APPROVED)
 
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(5) as captured:
         client.get(endorsable.get_absolute_url())
 
     assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)

@@ -93,11 +93,12 @@ def test_the_json_has_the_count_and_top_countries_and_no_personal_data(client, s
     assert "Person" not in response.content.decode()
 
 
-def test_the_petition_page_costs_three_queries_however_many_signatures(
+def test_the_petition_page_costs_four_queries_however_many_signatures(
     client, signed_petition, django_assert_num_queries
 ):
-    # The petition, its top countries, its recent public signers: never a count.
-    with django_assert_num_queries(3) as captured:
+    # The petition, its top countries, its recent public signers, its approved comments: never
+    # a count.
+    with django_assert_num_queries(4) as captured:
         _detail(client, signed_petition)
 
     assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)

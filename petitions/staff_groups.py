@@ -1,0 +1,49 @@
+"""
+The staff roles, as groups with exactly the permissions each needs. The data migrations create
+them from these lists (petitions' own permissions here, the archive's in archive's migrations,
+since petitions may not depend on archive), and a test checks each group holds exactly these.
+
+Moderators judge spam and decide what goes public: they change signatures (clear or reject a
+suspected one, moderate comments) and endorsements, and read petitions for context. They may not
+export a list, and see a signer's email only on a suspected signature (see SignatureAdmin).
+Campaign managers edit petitions and archived statements and export lists; they read signatures
+and endorsements but do not moderate them. Superusers have everything.
+"""
+
+MODERATORS = "Moderators"
+CAMPAIGN_MANAGERS = "Campaign managers"
+
+PETITIONS_PERMISSIONS = {
+    MODERATORS: [
+        "view_petition",
+        "view_signature",
+        "change_signature",
+        "view_endorsement",
+        "change_endorsement",
+        "view_organisation",
+    ],
+    CAMPAIGN_MANAGERS: [
+        "view_petition",
+        "add_petition",
+        "change_petition",
+        "view_signature",
+        "export_signatures",
+        "view_endorsement",
+        "export_endorsements",
+        "view_organisation",
+        "add_organisation",
+        "change_organisation",
+        "view_exportrecord",
+    ],
+}
+
+ARCHIVE_PERMISSIONS = {
+    CAMPAIGN_MANAGERS: [
+        "view_statement",
+        "add_statement",
+        "change_statement",
+        "view_topic",
+        "add_topic",
+        "change_topic",
+    ],
+}
