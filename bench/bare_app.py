@@ -13,6 +13,7 @@ code cost on top of HTTP, Python and PostgreSQL on this machine, in the same run
 Environment: `DATABASE_URL` (postgres://...), `BARE_PAGE_BYTES`.
 """
 
+import json
 import os
 import secrets
 import threading
@@ -27,12 +28,15 @@ DSN = os.environ["DATABASE_URL"]
 PAGE_BYTES = int(os.environ.get("BARE_PAGE_BYTES", "20000"))
 COUNT_TTL = 10.0
 
-SIGN_SQL = """
+# Columns of later issues that the site fills with their defaults: the same row, here too.
+OTHER_COLUMNS = json.loads(os.environ.get("BARE_OTHER_COLUMNS", "{}"))
+SIGN_SQL = f"""
 INSERT INTO petitions_signature (petition_id, full_name, email, email_key, country, comment,
   show_name_publicly, wants_updates, consented_at, consent_version, language, status,
-  created_at, confirmation_mails_requested, confirmation_mails_sent, is_counted)
+  created_at, confirmation_mails_requested, confirmation_mails_sent, is_counted
+  {"".join(f", {column}" for column in OTHER_COLUMNS)})
 VALUES (%s, %s, %s, %s, %s, %s, false, false, NULL, '2026-11-21', 'en', 'pending', now(), 1, 0,
-  false)
+  false {", %s" * len(OTHER_COLUMNS)})
 ON CONFLICT (petition_id, email_key) DO UPDATE
 SET confirmation_mails_requested = petitions_signature.confirmation_mails_requested + 1,
   language = excluded.language
@@ -105,6 +109,7 @@ def application(environ: dict, start_response) -> list[bytes]:
                             email_key(email),
                             form["country"][0],
                             form.get("comment", [""])[0],
+                            *OTHER_COLUMNS.values(),
                         ],
                     )
                     cursor.fetchone()

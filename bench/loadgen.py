@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 import aiohttp
 
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+HIDDEN_INPUT = re.compile(rb'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+# A browser's first submission comes seconds after the page: the forms' anti-automation
+# (petitions/abuse.py) sets aside anything faster than FORM_MIN_SECONDS (2 s).
+FORM_READING_SECONDS = 2.5
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
@@ -85,14 +89,21 @@ class Plan:
     success: tuple[int, ...] = (200,)
 
 
+def _an_address() -> str:
+    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
 class Client:
     def __init__(self, session: aiohttp.ClientSession, plan: Plan, result: Result) -> None:
         self.session, self.plan, self.result = session, plan, result
         self.cookies: dict[str, str] = dict(plan.cookies)
         self.token = ""
+        self.hidden: dict[str, str] = {}  # every hidden field of the form, as a browser sends
+        self.address = _an_address()
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Referer": self.plan.base_url + self.plan.path}
+        # The address our proxy would write (TRUSTED_PROXY_HEADER, as in production.env).
+        headers = {"Referer": self.plan.base_url + self.plan.path, "X-Real-IP": self.address}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers
@@ -135,6 +146,7 @@ class Client:
             body = await self.request("get", "GET", self.plan.path)
             if match := CSRF_FIELD.search(body):
                 self.token = match.group(1).decode()
+                self.hidden = {k.decode(): v.decode() for k, v in HIDDEN_INPUT.findall(body)}
             elif not body:
                 await asyncio.sleep(0.1)
             else:
@@ -142,6 +154,7 @@ class Client:
 
     async def sign(self, email: str) -> None:
         data = {
+            **self.hidden,
             "csrfmiddlewaretoken": self.token,
             "full_name": "Bench Signer",
             "email": email,
@@ -149,6 +162,7 @@ class Client:
             "comment": "",
         }
         count_before = self.result.statuses.get(302, 0)
+        self.address = _an_address()  # a distinct signer, from their own connection
         await self.request("sign", "POST", self.plan.sign_path, data)
         if self.result.statuses.get(302, 0) > count_before:
             self.result.signed_emails.append(email)
@@ -236,6 +250,8 @@ async def _run_process(plan: Plan, clients: int, first: int, duration: float) ->
             )
             for i, c in enumerate(members)
         ]
+        if plan.kind in ("sign", "mixed", "confirm"):
+            await asyncio.sleep(FORM_READING_SECONDS)
         started = time.monotonic()
         deadline[0] = started + duration
         start.set()

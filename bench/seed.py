@@ -36,11 +36,13 @@ TEXT = (
     "accountability for those responsible. " * 12
 )
 
+# Columns the seed sets itself; any other column (a later issue's) gets its model default.
+SEEDED = """petition_id, full_name, email, email_key, country, comment, show_name_publicly,
+  wants_updates, consented_at, consent_version, language, status, created_at, confirmed_at,
+  confirmation_mails_requested, confirmation_mails_sent, last_mailed_at, is_counted"""
+
 INSERT_SIGNATURES = """
-INSERT INTO petitions_signature (petition_id, full_name, email, email_key, country, comment,
-  show_name_publicly, wants_updates, consented_at, consent_version, language, status,
-  created_at, confirmed_at, confirmation_mails_requested, confirmation_mails_sent,
-  last_mailed_at, is_counted)
+INSERT INTO petitions_signature ({seeded}{other_columns})
 SELECT %(petition)s, 'Seeded Signer ' || n, %(prefix)s || n || '@example.org',
   %(prefix)s || n || '@example.org',
   (ARRAY['GB','TW','HK','US','CA','DE','FR','AU','JP','NL'])[1 + n %% 10], '',
@@ -48,8 +50,21 @@ SELECT %(petition)s, 'Seeded Signer ' || n, %(prefix)s || n || '@example.org',
   'en', %(status)s, now() - n * interval '1 second',
   CASE WHEN %(status)s = 'confirmed' THEN now() - n * interval '1 second' END,
   1, CASE WHEN %(status)s = 'confirmed' THEN 1 ELSE 0 END, NULL, %(status)s = 'confirmed'
+  {other_values}
 FROM generate_series(1, %(n)s) AS n
 """
+
+
+def other_columns() -> dict[str, object]:
+    """Signature columns the seed does not know, with their model defaults (as stored)."""
+    seeded = {name.strip() for name in SEEDED.split(",")}
+    defaults = {}
+    for field in Signature._meta.concrete_fields:
+        if field.column in seeded or field.primary_key:
+            continue
+        value = field.get_default()
+        defaults[field.column] = field.get_db_prep_save(value, connection)
+    return defaults
 
 
 def petition(slug: str, title: str) -> Petition:
@@ -68,10 +83,16 @@ def petition(slug: str, title: str) -> Petition:
 
 
 def add_signatures(target: Petition, n: int, status: str, prefix: str) -> None:
+    others = other_columns()
+    sql = INSERT_SIGNATURES.format(
+        seeded=SEEDED,
+        other_columns="".join(f", {column}" for column in others),
+        other_values="".join(f", %(other_{column})s" for column in others),
+    )
+    params = {"petition": target.pk, "n": n, "status": status, "prefix": prefix}
+    params.update({f"other_{column}": value for column, value in others.items()})
     with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT_SIGNATURES, {"petition": target.pk, "n": n, "status": status, "prefix": prefix}
-        )
+        cursor.execute(sql, params)
 
 
 def main() -> None:
@@ -109,6 +130,7 @@ def main() -> None:
                 "confirm_tokens": tokens,
                 "bare_confirm_ids": bare_half,
                 "staff": {"username": "bench-staff", "password": password, "totp_key": device.key},
+                "other_signature_columns": other_columns(),
             }
         )
     )
