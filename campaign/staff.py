@@ -58,6 +58,12 @@ class StaffAdminSite(OTPAdminSite):
     def login_template(self) -> str | None:
         return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
 
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The front page, with the campaign's dashboard: queues, charts, countries."""
+        from petitions.dashboard import dashboard  # the admin site loads before the apps
+
+        return super().index(request, {**dashboard(request), **(extra_context or {})})
+
     def has_permission(self, request: HttpRequest) -> bool:
         if settings.STAFF_REQUIRE_2FA:
             return super().has_permission(request)

@@ -1,23 +1,66 @@
+from collections.abc import Callable
+from copy import copy
 from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from campaign.admin_paging import EstimatedCountPaginator
 
-from . import tasks
+from . import exports, tasks
+from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
-from .models import CountryTally, Endorsement, Organisation, Petition, Signature
+from .models import CountryTally, Endorsement, ExportRecord, Organisation, Petition, Signature
 from .organisation_names import match_key
+
+
+def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
+    """Write one admin history entry per changed object, naming the staff member."""
+    if objects:
+        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+
+
+def _export_page(
+    request: HttpRequest,
+    model_admin: admin.ModelAdmin,
+    *,
+    permission: str,
+    title: str,
+    stream: Callable[[dict], HttpResponse],
+    preserved: dict | None = None,
+) -> HttpResponse:
+    """
+    The export form, then the CSV. A GET with the form's submit button streams the file: an
+    export changes nothing but its own record. A request started by another site (a link or
+    an image on a page staff happen to visit) only ever gets the form.
+    """
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    submitted = any(name in request.GET for name in ("download", "limit"))
+    cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+    form = exports.ExportForm(request.GET if submitted and not cross_site else None)
+    if form.is_valid():
+        return stream(form.cleaned_data)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "form": form,
+        "preserved": preserved or {},
+    }
+    return TemplateResponse(request, "admin/petitions/export.html", context)
 
 
 class CountryTallyInline(admin.TabularInline):
@@ -77,6 +120,89 @@ class PetitionAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<slug:slug>/export/",
+                self.admin_site.admin_view(self.export_signatures_view),
+                name="petitions_petition_export",
+            ),
+            path(
+                "<slug:slug>/export-endorsements/",
+                self.admin_site.admin_view(self.export_endorsements_view),
+                name="petitions_petition_export_endorsements",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_signatures_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """The delivery list: the petition's confirmed signatures."""
+        petition = get_object_or_404(Petition, slug=slug)
+        return _export_page(
+            request,
+            self,
+            permission="petitions.export_signatures",
+            title=gettext("Export the signatures of “%(petition)s”") % {"petition": petition},
+            stream=lambda options: exports.export_signatures(
+                request,
+                petition.signatures.confirmed(),
+                options,
+                petition=petition,
+                filters={"status": Signature.Status.CONFIRMED},
+            ),
+        )
+
+    def export_endorsements_view(self, request: HttpRequest, slug: str) -> HttpResponse:
+        petition = get_object_or_404(Petition, slug=slug)
+        return _export_page(
+            request,
+            self,
+            permission="petitions.export_endorsements",
+            title=gettext("Export the endorsements of “%(petition)s”") % {"petition": petition},
+            stream=lambda options: exports.export_endorsements(request, petition, options),
+        )
+
+
+class SignatureQueueFilter(admin.SimpleListFilter):
+    """The moderation queues: suspected signatures, and comments waiting for a decision."""
+
+    title = _("moderation queue")
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [
+            ("suspected", _("Suspected signatures")),
+            ("comments", _("Comments awaiting moderation")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "suspected":
+            return queryset.suspected()
+        if self.value() == "comments":
+            return queryset.comments_awaiting_moderation()
+        return queryset
+
+
+class HasCommentFilter(admin.SimpleListFilter):
+    title = _("comment")
+    parameter_name = "has_comment"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", _("With a comment")), ("no", _("Without a comment"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.exclude(comment="")
+        if self.value() == "no":
+            return queryset.filter(comment="")
+        return queryset
+
+
+def _mask(email: str) -> str:
+    """j•••@example.org: the domain (what spam judgement needs), never the person."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else ""
+
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
@@ -85,21 +211,38 @@ class SignatureAdmin(admin.ModelAdmin):
         "petition",
         "country_name",
         "status",
+        "comment_status_shown",
         "created_at",
         "confirmed_at",
     ]
     # By date through the plain date filter (today, past 7 days, ...), not date_hierarchy,
     # whose links need a DISTINCT over every row's date: 0.4 s at a million signatures.
-    list_filter = ["status", "petition", "country", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        SignatureQueueFilter,
+        "status",
+        HasCommentFilter,
+        "petition",
+        "country",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["petition"]
     # A million rows: no COUNT(*) of the whole table on every page, nor for the pagination.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     search_fields = ["full_name"]
     search_help_text = _("A name (or part of it), or an exact email address.")
+    actions = [
+        "clear_selected",
+        "reject_selected",
+        "approve_comments",
+        "reject_comments",
+    ]
     readonly_fields = [
         "petition",
+        "email_address",
+        "masked_email",
         "email_key",
+        "network",
         "language",
         "consented_at",
         "consent_version",
@@ -110,30 +253,81 @@ class SignatureAdmin(admin.ModelAdmin):
         "confirmation_mails_sent",
         "last_mailed_at",
         "is_counted",
+        "comment_status",
+        "comment_moderated_by",
+        "comment_moderated_at",
     ]
-    fieldsets = [
-        (None, {"fields": ["petition", "status", "full_name", "email", "country", "comment"]}),
-        (
-            _("Consent"),
-            {"fields": ["show_name_publicly", "wants_updates", "consented_at", "consent_version"]},
-        ),
-        (
-            _("System"),
-            {
-                "fields": [
-                    "email_key",
-                    "language",
-                    "created_at",
-                    "confirmed_at",
-                    "withdrawn_at",
-                    "confirmation_mails_requested",
-                    "confirmation_mails_sent",
-                    "last_mailed_at",
-                    "is_counted",
-                ]
-            },
-        ),
-    ]
+
+    def may_see_email(self, request: HttpRequest, signature: Signature | None) -> bool:
+        """
+        Moderators see an address only on a suspected signature, where judging spam needs it;
+        elsewhere its domain. Those who may export lists (and superusers) see it everywhere.
+        """
+        return request.user.has_perm("petitions.export_signatures") or bool(
+            signature and signature.status == Signature.Status.SUSPECTED
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Signature | None = None) -> list:
+        email = "email_address" if self.may_see_email(request, obj) else "masked_email"
+        hidden_keys = [] if self.may_see_email(request, obj) else ["email_key"]
+        return [
+            (None, {"fields": ["petition", "status", "full_name", email, "country"]}),
+            (
+                _("Comment"),
+                {
+                    "fields": [
+                        "comment",
+                        "comment_status",
+                        "comment_moderated_by",
+                        "comment_moderated_at",
+                    ]
+                },
+            ),
+            (
+                _("Consent"),
+                {
+                    "fields": [
+                        "show_name_publicly",
+                        "wants_updates",
+                        "consented_at",
+                        "consent_version",
+                    ]
+                },
+            ),
+            (
+                _("System"),
+                {
+                    "fields": [
+                        name
+                        for name in [
+                            "email_key",
+                            "network",
+                            "language",
+                            "created_at",
+                            "confirmed_at",
+                            "withdrawn_at",
+                            "confirmation_mails_requested",
+                            "confirmation_mails_sent",
+                            "last_mailed_at",
+                            "is_counted",
+                        ]
+                        if name not in hidden_keys
+                    ]
+                },
+            ),
+        ]
+
+    @admin.display(description=_("email"))
+    def email_address(self, signature: Signature) -> str:
+        return signature.email
+
+    @admin.display(description=_("email"))
+    def masked_email(self, signature: Signature) -> str:
+        return _mask(signature.email)
+
+    @admin.display(description=_("comment"), ordering="comment_status")
+    def comment_status_shown(self, signature: Signature) -> str:
+        return signature.get_comment_status_display() if signature.comment else "—"
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -152,6 +346,169 @@ class SignatureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Signatures come from signers, through the form and its confirmation mail.
         return False
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("petitions.export_signatures")
+
+    @admin.action(description=_("Clear the selected suspected signatures"), permissions=["change"])
+    def clear_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """
+        Genuine after all: a signature its signer had confirmed becomes confirmed again (and
+        is counted); one never confirmed goes back to pending and gets its confirmation mail.
+        """
+        cleared = [signature for signature in queryset.suspected() if signature.clear()]
+        for signature in cleared:
+            if signature.status == Signature.Status.PENDING:
+                transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature.pk))
+        for status in (Signature.Status.CONFIRMED, Signature.Status.PENDING):
+            log_actions(
+                request,
+                [signature for signature in cleared if signature.status == status],
+                gettext("Cleared of suspicion: now %(status)s.")
+                % {"status": Signature.Status(status).label},
+            )
+        self.message_user(
+            request,
+            ngettext("Cleared %(count)d signature.", "Cleared %(count)d signatures.", len(cleared))
+            % {"count": len(cleared)},
+        )
+
+    @admin.action(description=_("Reject the selected signatures"), permissions=["change"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Rejected signatures are never counted; counted ones leave the totals."""
+        rejected = [signature for signature in queryset if signature.reject()]
+        log_actions(request, rejected, gettext("Rejected the signature."))
+        self.message_user(
+            request,
+            ngettext(
+                "Rejected %(count)d signature.", "Rejected %(count)d signatures.", len(rejected)
+            )
+            % {"count": len(rejected)},
+        )
+
+    def _moderate_comments(self, request: HttpRequest, queryset: QuerySet, approve: bool) -> int:
+        changed = [
+            signature
+            for signature in queryset.exclude(comment="")
+            if signature.moderate_comment(by=request.user, approve=approve)
+        ]
+        log_actions(
+            request,
+            changed,
+            gettext("Approved the comment.") if approve else gettext("Rejected the comment."),
+        )
+        return len(changed)
+
+    @admin.action(
+        description=_("Approve the comments of the selected signatures"), permissions=["change"]
+    )
+    def approve_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._moderate_comments(request, queryset, approve=True)
+        self.message_user(
+            request,
+            ngettext("Approved %(count)d comment.", "Approved %(count)d comments.", count)
+            % {"count": count},
+        )
+
+    @admin.action(
+        description=_("Reject the comments of the selected signatures"), permissions=["change"]
+    )
+    def reject_comments(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._moderate_comments(request, queryset, approve=False)
+        self.message_user(
+            request,
+            ngettext("Rejected %(count)d comment.", "Rejected %(count)d comments.", count)
+            % {"count": count},
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "invalidate/",
+                self.admin_site.admin_view(self.invalidate_view),
+                name="petitions_signature_invalidate",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="petitions_signature_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invalidate_view(self, request: HttpRequest) -> HttpResponse:
+        """
+        Bulk invalidation. The first POST shows how many signatures match; only the second,
+        with the same conditions and "confirm", rejects them: one UPDATE, one history entry
+        per petition touched. The counting job then takes counted ones off the totals.
+        """
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = BulkInvalidationForm(request.POST or None)
+        matched = None
+        if request.method == "POST" and form.is_valid():
+            matching = form.matching()
+            if "confirm" in request.POST:
+                with transaction.atomic():
+                    petitions = list(
+                        Petition.objects.filter(pk__in=matching.values("petition_id"))
+                    )
+                    rejected = matching.reject()
+                    message = gettext(
+                        "Bulk invalidation: rejected %(count)d signatures matching %(conditions)s."
+                    ) % {"count": rejected, "conditions": form.conditions()}
+                    log_actions(request, petitions, message)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Rejected %(count)d signature.",
+                        "Rejected %(count)d signatures.",
+                        rejected,
+                    )
+                    % {"count": rejected},
+                )
+                form = BulkInvalidationForm()
+            else:
+                matched = matching.count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invalidate signatures in bulk"),
+            "opts": self.model._meta,
+            "form": form,
+            "matched": matched,
+        }
+        return TemplateResponse(request, "admin/petitions/signature/invalidate.html", context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The changelist as it is filtered (and searched), as CSV: its link carries the query."""
+        filters = {
+            name: value
+            for name, value in request.GET.items()
+            if name not in exports.ExportForm.FIELDS
+        }
+
+        def stream(options: dict) -> HttpResponse:
+            # The changelist's own filtering and search, fed the changelist's query alone.
+            changelist_request = copy(request)
+            changelist_request.GET = QueryDict(mutable=True)
+            changelist_request.GET.update(filters)
+            try:
+                changelist = self.get_changelist_instance(changelist_request)
+                queryset = changelist.get_queryset(changelist_request)
+            except IncorrectLookupParameters:
+                return HttpResponseBadRequest(gettext("These filters are not valid."))
+            return exports.export_signatures(
+                request, queryset, options, petition=None, filters=filters, with_status=True
+            )
+
+        return _export_page(
+            request,
+            self,
+            permission="petitions.export_signatures",
+            title=_("Export the filtered signatures"),
+            stream=stream,
+            preserved=filters,
+        )
 
 
 @admin.register(Organisation)
@@ -336,6 +693,7 @@ class EndorsementAdmin(admin.ModelAdmin):
             endorsement.approve(by=request.user)
             approved.append(endorsement)
         _queue_decision_mails(approved)
+        log_actions(request, approved, gettext("Approved the endorsement."))
         self.message_user(
             request,
             ngettext(
@@ -358,6 +716,12 @@ class EndorsementAdmin(admin.ModelAdmin):
                 endorsement.reject(by=request.user, reason=form.cleaned_data["reason"])
                 rejected.append(endorsement)
             _queue_decision_mails(rejected)
+            log_actions(
+                request,
+                rejected,
+                gettext("Rejected the endorsement: %(reason)s")
+                % {"reason": form.cleaned_data["reason"]},
+            )
             self.message_user(
                 request,
                 ngettext(
@@ -409,3 +773,44 @@ class EndorsementAdmin(admin.ModelAdmin):
             "report": report,
         }
         return TemplateResponse(request, "admin/petitions/endorsement/import.html", context)
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """The trace of every export: readable by those allowed, editable by nobody."""
+
+    list_display = [
+        "started_at",
+        "exported_by_username",
+        "kind",
+        "petition_slug",
+        "row_count",
+        "outcome",
+        "finished_at",
+    ]
+    list_filter = ["kind", "outcome", "petition"]
+    search_fields = ["exported_by_username", "petition_slug"]
+    fields = [
+        "kind",
+        "petition",
+        "petition_slug",
+        "exported_by",
+        "exported_by_username",
+        "filters",
+        "columns",
+        "row_count",
+        "outcome",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+    list_select_related = ["petition"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ExportRecord | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ExportRecord | None = None) -> bool:
+        return False

@@ -36,4 +36,10 @@ ADMIN_PAGES = [
     "/admin/petitions/organisation/",
     "/admin/petitions/endorsement/",
     "/admin/petitions/endorsement/import/",
+    "/admin/petitions/signature/",
+    "/admin/petitions/signature/?queue=suspected",
+    "/admin/petitions/signature/invalidate/",
+    "/admin/petitions/signature/export/",
+    "/admin/petitions/petition/{petition}/export/",
+    "/admin/petitions/exportrecord/",
 ]

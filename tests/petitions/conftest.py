@@ -67,3 +67,7 @@ def _english_by_default():
     in English so that `reverse()` in the test builds unprefixed addresses."""
     with translation.override("en"):
         yield
+
+
+# Staff in each role (Moderators, Campaign managers), logged in with a second factor.
+from .staff_helpers import manager, manager_client, moderator, moderator_client  # noqa: E402, F401
