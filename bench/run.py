@@ -425,12 +425,13 @@ def _export_through_site(bench: Bench, rows: int, copy_time: float) -> str:
         grew = (after - bench.export_peak) / 1e6
         growth = f"; {_ok(grew < 100, f'peak grew {grew:.0f} MB from the smaller export')}"
     bench.export_peak = after
-    return growth + (
+    return (
         f"site export {wall:.2f} s = {wall / copy_time:.1f}x COPY "
         f"({_ok(wall <= 3 * copy_time, '<=3x')}), status {dict(result.statuses)}, worker peak "
         f"RSS {before / 1e6:.0f}->{after / 1e6:.0f} MB; meanwhile pages "
         f"{pages.throughput:.0f}/s p99 {pages.percentile(99) * 1000:.0f} ms errors {pages.errors}"
-    ).removeprefix("; ")
+        + growth
+    )
 
 
 def _peak_memory(process) -> int:
