@@ -36,7 +36,10 @@ class ExportForm(forms.Form):
     include_email = forms.BooleanField(
         label=_("Include email addresses"),
         required=False,
-        help_text=_("Only if the recipient truly needs them: the list then identifies people."),
+        help_text=_(
+            "For the campaign's own use only: the privacy notice promises signers that their "
+            "address is never shared with the petition's target."
+        ),
     )
     excel = forms.BooleanField(
         label=_("Excel-friendly (UTF-8 with a byte-order mark)"),
