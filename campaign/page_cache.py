@@ -25,9 +25,15 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from campaign.form_stamp import FIELD_NAME, new_form_stamp
+
 CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
 # Stands in for the token in the cached HTML; never a valid token itself.
 PLACEHOLDER = "\x00csrf\x00"
+# The form's signed render time (campaign/form_stamp.py) is per render too: each copy served
+# gets a stamp of the moment it was served, or every visitor would look like a replay.
+STAMP_INPUT = re.compile(rf'(name="{FIELD_NAME}" value=")[^"]*(")')
+STAMP_PLACEHOLDER = "\x00stamp\x00"
 
 
 def cached_public_page(seconds: int) -> Callable:
@@ -45,8 +51,9 @@ def cached_public_page(seconds: int) -> Callable:
                 if response.status_code != 200 or response.streaming:
                     return response
                 html = response.content.decode(response.charset)
+                html = CSRF_INPUT.sub(rf"\g<1>{PLACEHOLDER}\g<2>", html)
                 cached = (
-                    CSRF_INPUT.sub(rf"\g<1>{PLACEHOLDER}\g<2>", html),
+                    STAMP_INPUT.sub(rf"\g<1>{STAMP_PLACEHOLDER}\g<2>", html),
                     response["Content-Type"],
                 )
                 cache.set(key, cached, seconds)
@@ -55,6 +62,8 @@ def cached_public_page(seconds: int) -> Callable:
             if PLACEHOLDER in html:
                 token = escape(get_token(request))  # also sets the visitor's CSRF cookie
                 html = html.replace(PLACEHOLDER, token)
+            if STAMP_PLACEHOLDER in html:
+                html = html.replace(STAMP_PLACEHOLDER, new_form_stamp())
             return HttpResponse(html, content_type=content_type)
 
         return wrapper

@@ -287,6 +287,17 @@ PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE = env.int(
     "PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE", default=180
 )
 
+# Per-country counts below this many signers are never shown publicly (page and JSON): a count
+# of one or two could point to a person.
+PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=5)
+
+# --- Anti-automation (petitions/abuse.py) ---------------------------------------------------
+
+# A form sent sooner than this after it was rendered is set aside as suspected (no person is
+# that fast); one older than this is shown again, its values kept, to be sent once more.
+FORM_MIN_SECONDS = env.float("FORM_MIN_SECONDS", default=2.0)
+FORM_MAX_AGE_SECONDS = env.int("FORM_MAX_AGE_SECONDS", default=2 * 60 * 60)
+
 # Error reports (mail to ADMINS, the debug page) show no submitted value, no local variable of a
 # POST request and no client address: see campaign/log_privacy.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "campaign.log_privacy.PrivateExceptionReporterFilter"

@@ -18,11 +18,20 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.admin_paging import EstimatedCountPaginator
 
-from . import exports, tasks
+from . import abuse, exports, tasks
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
-from .models import CountryTally, Endorsement, ExportRecord, Organisation, Petition, Signature
+from .models import (
+    CountryTally,
+    EmailDomainRule,
+    Endorsement,
+    ExportRecord,
+    NetworkRule,
+    Organisation,
+    Petition,
+    Signature,
+)
 from .organisation_names import match_key
 
 
@@ -108,6 +117,19 @@ class PetitionAdmin(admin.ModelAdmin):
         (
             _("Simplified Chinese"),
             {"fields": ["title_zh_hans", "target_zh_hans", "summary_zh_hans", "text_zh_hans"]},
+        ),
+        (
+            _("Anti-automation"),
+            {
+                "fields": [
+                    "signatures_per_client_per_minute",
+                    "signatures_per_client_per_day",
+                ],
+                "description": _(
+                    "Signatures beyond these limits from one network address are kept as "
+                    "suspected and never counted; the signer sees no difference."
+                ),
+            },
         ),
         (
             _("Count"),
@@ -814,3 +836,38 @@ class ExportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: ExportRecord | None = None) -> bool:
         return False
+
+
+class AbuseRuleAdmin(admin.ModelAdmin):
+    """Staff's allow and block lists (petitions/abuse.py): a change applies to the next sign."""
+
+    list_display = ["__str__", "is_allowed", "note", "created_at"]
+    list_filter = ["is_allowed"]
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: EmailDomainRule | NetworkRule,
+        form: forms.Form,
+        change: bool,
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        abuse.forget_rules()
+
+    def delete_model(self, request: HttpRequest, obj: EmailDomainRule | NetworkRule) -> None:
+        super().delete_model(request, obj)
+        abuse.forget_rules()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        abuse.forget_rules()
+
+
+@admin.register(EmailDomainRule)
+class EmailDomainRuleAdmin(AbuseRuleAdmin):
+    search_fields = ["domain"]
+
+
+@admin.register(NetworkRule)
+class NetworkRuleAdmin(AbuseRuleAdmin):
+    search_fields = ["network"]

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from campaign.form_stamp import FIELD_NAME as STAMP_FIELD_NAME
+from campaign.form_stamp import new_form_stamp
+
 from .models import FULL_NAME_MAX_LENGTH, STATEMENT_OF_SUPPORT_MAX_LENGTH, Endorsement, Signature
 
 # Unicode categories no person types on purpose: control characters (NUL, escape, …), format
@@ -284,3 +287,33 @@ class EndorsementForm(forms.Form):
                 params={"limit": STATEMENT_OF_SUPPORT_MAX_LENGTH, "count": len(statement)},
             )
         return statement
+
+
+class FormGuard(forms.Form):
+    """
+    The anti-automation fields that ride along with the sign and endorse forms (see
+    petitions/abuse.py): a honeypot people never see and leave empty, and the signed time the
+    form was rendered. Rendered inside an aria-hidden, visually hidden box; never shown to a
+    person, so it has no errors of its own: the view reads what it says.
+    """
+
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A new stamp for every unbound render (a re-render after an error included).
+            self.initial[STAMP_FIELD_NAME] = new_form_stamp()
+
+    @property
+    def honeypot(self) -> str:
+        return self.data.get("homepage", "")
+
+    @property
+    def stamp(self) -> str:
+        return self.data.get(STAMP_FIELD_NAME, "")

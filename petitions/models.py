@@ -1,7 +1,9 @@
+import ipaddress
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -114,6 +116,19 @@ class Petition(models.Model):
     # import: a small table, but the petition page reads the row and runs no COUNT at all.
     endorsement_count = models.PositiveIntegerField(
         _("approved endorsements"), default=0, editable=False
+    )
+    # Anti-automation (petitions/abuse.py): a client (a keyed hash of its address) that signs
+    # more often than this, in a minute or in a day, has its further signatures stored as
+    # suspected: recorded, never counted, and the signer sees nothing different.
+    signatures_per_client_per_minute = models.PositiveIntegerField(
+        _("signatures per client per minute"),
+        default=5,
+        help_text=_("More from one network address within a minute are set aside as suspected."),
+    )
+    signatures_per_client_per_day = models.PositiveIntegerField(
+        _("signatures per client per day"),
+        default=30,
+        help_text=_("More from one network address within a day are set aside as suspected."),
     )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -299,6 +314,43 @@ class SignatureQuerySet(models.QuerySet):
             status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
         ).update(status=Signature.Status.REJECTED)
 
+    def signed_recently_by(
+        self, petition: "Petition", client_hash: str, *, per_day: int
+    ) -> tuple[int, int]:
+        """
+        How many signatures this client (its address hash) made on the petition in the last
+        minute and in the last day, in one indexed query. At most `per_day` rows are read, the
+        newest first: enough to tell whether either limit is reached, and a client that has
+        made a hundred thousand rows costs no more than one that made thirty.
+        """
+        now = timezone.now()
+        recent = self.filter(
+            petition=petition, client_hash=client_hash, created_at__gte=now - timedelta(days=1)
+        ).order_by("-created_at")[:per_day]
+        counts = recent.aggregate(
+            minute=models.Count("pk", filter=Q(created_at__gte=now - timedelta(minutes=1))),
+            day=models.Count("pk"),
+        )
+        return counts["minute"], counts["day"]
+
+    def erase_personal_data(self) -> int:
+        """
+        Erase the personal data of these signatures (retention, or a person's request), keeping
+        their status, country and counted flag: the totals and per-country tallies survive, and
+        the counting job and reconciliation count an erased confirmed signature as before.
+        """
+        return self.update(
+            full_name="",
+            email="",
+            email_key=None,
+            comment="",
+            show_name_publicly=False,
+            wants_updates=False,
+            consented_at=None,
+            client_hash="",
+            network="",
+        )
+
     def awaiting_mail(self) -> "SignatureQuerySet":
         """Pending signatures with a confirmation mail asked for but never sent."""
         return self.filter(
@@ -318,6 +370,7 @@ class SignatureQuerySet(models.QuerySet):
         wants_updates: bool = False,
         language: str = PRIMARY_LANGUAGE,
         status: str = "pending",
+        client_hash: str = "",
         network: str = "",
     ) -> int | None:
         """
@@ -332,6 +385,7 @@ class SignatureQuerySet(models.QuerySet):
         submissions make one row and no error.
         """
         now = timezone.now()
+        consented = show_name_publicly or wants_updates
         values = {
             "petition_id": petition.pk,
             "full_name": full_name,
@@ -343,8 +397,13 @@ class SignatureQuerySet(models.QuerySet):
             "network": network,
             "show_name_publicly": show_name_publicly,
             "wants_updates": wants_updates,
-            "consented_at": now if (show_name_publicly or wants_updates) else None,
-            "consent_version": CONSENT_VERSION,
+            # A consent is the ticked box: its time and the version of the box's wording are
+            # stored with it, and none without it. The privacy notice's version is stored with
+            # every signature: each signer was shown it, consent or not.
+            "consented_at": now if consented else None,
+            "consent_version": CONSENT_VERSION if consented else "",
+            "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "client_hash": client_hash,
             "language": language,
             "status": status,
             "created_at": now,
@@ -434,6 +493,13 @@ class Signature(models.Model):
     wants_updates = models.BooleanField(_("wants updates"), default=False)
     consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent wording version"), max_length=20, blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=20, blank=True
+    )
+    # A keyed hash of the signer's address (campaign/client_address.py), never the address: the
+    # rate limit counts on it. Blank after a day, when no limit needs it any more (the retention
+    # command erases it), and on withdrawal.
+    client_hash = models.CharField(_("client hash"), max_length=32, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, default=PRIMARY_LANGUAGE)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -497,6 +563,14 @@ class Signature(models.Model):
                 fields=["created_at"],
                 condition=Q(status="pending"),
                 name="signature_pending_idx",
+            ),
+            # The sign request's rate limit: WHERE petition_id = %s AND client_hash = %s AND
+            # created_at >= a day ago ORDER BY created_at DESC LIMIT n. Partial: the retention
+            # command blanks hashes older than a day, so it holds one day's signatures.
+            models.Index(
+                fields=["petition", "client_hash", "-created_at"],
+                condition=~Q(client_hash=""),
+                name="signature_client_recent_idx",
             ),
             # Admin queue and dashboard, suspected signatures newest first: WHERE status =
             # 'suspected' ORDER BY created_at DESC (few rows among a million).
@@ -610,6 +684,7 @@ class Signature(models.Model):
             "full_name": "",
             "email": "",
             "email_key": None,
+            "client_hash": "",
             "comment": "",
             "network": "",
             "show_name_publicly": False,
@@ -957,3 +1032,75 @@ class ExportRecord(models.Model):
         self.row_count, self.finished_at = rows, timezone.now()
         self.outcome = self.Outcome.FAILED if failed else self.Outcome.COMPLETE
         self.save(update_fields=["row_count", "finished_at", "outcome"])
+
+
+class AbuseRule(models.Model):
+    """What staff's allow and block lists share (petitions/abuse.py reads them)."""
+
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class EmailDomainRule(AbuseRule):
+    """
+    A mail domain staff allow or block. A blocked domain (and every domain in the maintained
+    list of disposable mail services, unless allowed here) sets a signature aside as suspected.
+    A rule covers the domain's subdomains too.
+    """
+
+    domain = models.CharField(_("mail domain"), max_length=253, unique=True)
+    is_allowed = models.BooleanField(
+        _("allowed"),
+        default=False,
+        help_text=_("Ticked: allowed even if it is a disposable mail service. Not: blocked."),
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("mail domain rule")
+        verbose_name_plural = _("mail domain rules")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = self.domain.strip().lower().removeprefix("@").rstrip(".")
+        if "." not in self.domain or "@" in self.domain or " " in self.domain:
+            raise ValidationError({"domain": _("Enter a domain, like example.org.")})
+
+
+class NetworkRule(AbuseRule):
+    """
+    A network (CIDR) staff allow or block. It is compared, during the request, with the client's
+    address, which is never stored. Blocked: signatures from it are set aside as suspected.
+    Allowed: it is exempt from the per-client rate limits (an office or a university where
+    many people sign from one address).
+    """
+
+    network = models.CharField(
+        _("network"), max_length=49, unique=True, help_text=_("For example 203.0.113.0/24.")
+    )
+    is_allowed = models.BooleanField(
+        _("allowed"),
+        default=False,
+        help_text=_("Ticked: exempt from the rate limits. Not: blocked."),
+    )
+
+    class Meta:
+        ordering = ["network"]
+        verbose_name = _("network rule")
+        verbose_name_plural = _("network rules")
+
+    def __str__(self) -> str:
+        return self.network
+
+    def clean(self) -> None:
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            raise ValidationError(
+                {"network": _("Enter a network like 203.0.113.0/24 or 2001:db8::/48.")}
+            ) from None

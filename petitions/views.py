@@ -9,15 +9,16 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.client_address import client_network
+from campaign.client_address import client_address_hash, client_network
 from campaign.page_cache import cached_public_page
 
-from . import emails, tasks
-from .forms import EndorsementForm, SignatureForm
+from . import abuse, emails, tasks
+from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
     LANGUAGE_SUFFIXES,
     PRIMARY_LANGUAGE,
@@ -37,6 +38,10 @@ PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.
 ENDORSEMENTS_ON_PETITION_PAGE = 20
 DAY = 24 * 60 * 60
+STALE_FORM_MESSAGE = _lazy(
+    "This form was open for a long time, so it was not sent. Please check your details and "
+    "submit it again."
+)
 
 
 def _visible_petition(slug: str) -> Petition:
@@ -45,8 +50,15 @@ def _visible_petition(slug: str) -> Petition:
 
 
 def _top_countries(petition: Petition) -> list[CountryTally]:
+    """
+    The countries with most signers; a country with fewer than PUBLIC_COUNTRY_MIN_SIGNERS is
+    never shown, on the page or in the JSON: a count of one or two could point to a person.
+    """
+    min_signers = max(settings.PUBLIC_COUNTRY_MIN_SIGNERS, 1)
     return list(
-        CountryTally.objects.filter(petition=petition, signature_count__gt=0)[:TOP_COUNTRIES]
+        CountryTally.objects.filter(petition=petition, signature_count__gte=min_signers)[
+            :TOP_COUNTRIES
+        ]
     )
 
 
@@ -111,6 +123,7 @@ def _render_petition(
         "refused_endorsements_only": refused_endorsements_only,
         "petition": petition,
         "form": form if form is not None else SignatureForm(),
+        "guard": FormGuard(),
         "top_countries": _top_countries(petition),
         "public_signers": list(
             Signature.objects.public()
@@ -194,11 +207,13 @@ def _petition_for_signing(slug: str) -> Petition:
 
 
 @require_POST
+@sensitive_post_parameters()
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """
-    Record a signature and queue its confirmation mail. Two queries: the petition (none while
-    it is cached), then one upsert. Every accepted submission, new or duplicate, gets the same
-    redirect, so the response never tells whether an address has signed.
+    Record a signature and queue its confirmation mail. Three queries: the petition (none while
+    it is cached), the rate limit's count, then one upsert. Every accepted submission, new,
+    duplicate or suspected (petitions/abuse.py), gets the same redirect, so the response never
+    tells whether an address has signed nor whether the signature was set aside.
     """
     petition = _petition_for_signing(slug)
     if not petition.takes_signatures:
@@ -208,14 +223,26 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignatureForm(request.POST)
     if not form.is_valid():
         return _render_petition(request, petition, form)
+    guard = FormGuard(request.POST)
+    verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
+    if verdict is abuse.Verdict.STALE:
+        form.add_error(None, STALE_FORM_MESSAGE)
+        return _render_petition(request, petition, form)
+    client_hash = client_address_hash(request)
+    suspected = verdict is abuse.Verdict.SUSPECTED or abuse.signature_is_suspect(
+        request, petition, client_hash, form.cleaned_data["email"]
+    )
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
     signature_id = Signature.objects.sign(
         petition=petition,
         language=language or PRIMARY_LANGUAGE,
         network=client_network(request),
+        status=Signature.Status.SUSPECTED if suspected else Signature.Status.PENDING,
+        client_hash=client_hash,
         **form.cleaned_data,
     )
-    if signature_id is not None:
+    # No mail for a suspected signature: see petitions/abuse.py for why.
+    if signature_id is not None and not suspected:
         transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature_id))
     return redirect("petitions:check-email", slug=petition.slug)
 
@@ -310,6 +337,16 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     if not petition.endorsing_is_open:
         return render(request, "petitions/endorse_closed.html", {"petition": petition}, status=409)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
+    verdict = abuse.Verdict.OK
+    if request.method == "POST" and form.is_valid():
+        guard = FormGuard(request.POST)
+        verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
+        if verdict is abuse.Verdict.STALE:
+            form.add_error(None, STALE_FORM_MESSAGE)
+    if verdict is abuse.Verdict.SUSPECTED:
+        # A filled honeypot or a form sent too fast: no person did that. Staff review every
+        # endorsement anyway, so nothing is recorded; the same redirect tells the script nothing.
+        return redirect("petitions:endorse-check-email", slug=petition.slug)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data}
         data.pop("is_authorised")
@@ -322,7 +359,7 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return redirect("petitions:endorse-check-email", slug=petition.slug)
     status = 400 if form.is_bound else 200
-    context = {"petition": petition, "form": form}
+    context = {"petition": petition, "form": form, "guard": FormGuard()}
     return render(request, "petitions/endorsement_form.html", context, status=status)
 
 

@@ -1,19 +1,29 @@
 """Helpers for the petition tests: a signature in any state, and the links a mail carries."""
 
 import re
+import time
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.utils import timezone, translation
 
+from campaign import form_stamp
 from petitions.email_keys import email_key
 from petitions.models import Petition, Signature
+
+
+def aged_form_stamp(age_seconds: float = 60) -> str:
+    """The signed render time of a form rendered `age_seconds` ago (campaign/form_stamp.py)."""
+    return signing.dumps(int((time.time() - age_seconds) * 10), salt=form_stamp.SALT)
+
 
 VALID_SIGNER = {
     "full_name": "Ann Example",
     "email": "ann@example.org",
     "country": "GB",
     "comment": "",
+    # A form rendered a minute ago: as a person sends it (the tests run well within its 2 h).
+    "rendered_at": aged_form_stamp(),
 }
 
 _counter = iter(range(1, 10**9))

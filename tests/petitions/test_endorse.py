@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from petitions.emails import ENDORSEMENT_CONFIRM_SALT, make_token
 from petitions.models import Endorsement, Organisation, Petition
+from tests.petitions.conftest import aged_form_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ VALID_ENDORSEMENT = {
     "email": "cora@rights-watch.example.org",
     "statement": "We stand with the Tiananmen Mothers.",
     "is_authorised": "on",
+    "rendered_at": aged_form_stamp(),
 }
 
 

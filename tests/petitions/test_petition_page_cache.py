@@ -128,16 +128,18 @@ def _sign_url(petition: Petition) -> str:
     return reverse("petitions:sign", kwargs={"slug": petition.slug})
 
 
-def test_during_a_surge_a_signature_costs_the_upsert_and_the_queued_mail_only(
+def test_during_a_surge_a_signature_costs_the_rate_limit_count_the_upsert_and_the_queued_mail(
     open_petition, settings, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     Client().post(_sign_url(open_petition), VALID_SIGNER)  # the petition is now cached
 
-    with django_assert_num_queries(2), django_capture_on_commit_callbacks(execute=True):
+    # The petition and staff's allow and block lists are now cached.
+    with django_assert_num_queries(3), django_capture_on_commit_callbacks(execute=True):
         response = Client().post(_sign_url(open_petition), {**VALID_SIGNER, "email": "b@x.org"})
 
     assert response.status_code == 302
+    assert Signature.objects.get(email="b@x.org").status == Signature.Status.PENDING
 
 
 def test_a_petition_staff_close_refuses_signatures_once_the_cache_lifetime_is_over(

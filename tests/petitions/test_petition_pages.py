@@ -53,7 +53,10 @@ def signed_petition(open_petition):
     return open_petition
 
 
-def test_the_petition_page_shows_text_target_count_progress_and_countries(client, signed_petition):
+def test_the_petition_page_shows_text_target_count_progress_and_countries(
+    client, signed_petition, settings
+):
+    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 2
     response = _detail(client, signed_petition)
 
     content = response.content.decode()
@@ -75,7 +78,10 @@ def test_the_petition_page_lists_only_consenting_confirmed_signers_and_never_an_
         assert hidden not in content
 
 
-def test_the_json_has_the_count_and_top_countries_and_no_personal_data(client, signed_petition):
+def test_the_json_has_the_count_and_top_countries_and_no_personal_data(
+    client, signed_petition, settings
+):
+    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 2
     response = client.get(
         reverse("petitions:petition-count", kwargs={"slug": signed_petition.slug})
     )
