@@ -284,6 +284,7 @@ class Faults:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
         self.workers.remove(worker)
+        time.sleep(1)
         sent_before = len(wanted & set(self.smtp.received))
         stuck = self.task_counts().get("RUNNING", 0)
         self.say(
@@ -483,6 +484,8 @@ def main() -> None:
     steps = args.only or ["identical_submissions", "mail_outage", "worker_killed"]
     if args.postgres_restart and not args.only:
         steps.append("postgres_restart")
+    if "postgres_restart" in steps and not args.postgres_restart:
+        parser.error("restarting PostgreSQL needs --postgres-restart")
     try:
         faults.set_up()
         for step in steps:
