@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.admin_paging import EstimatedCountPaginator
 
-from . import abuse, exports, tasks
+from . import abuse, exports, retention, tasks
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
+from .forms import ErasureRequestForm
 from .models import (
     CountryTally,
     EmailDomainRule,
@@ -451,6 +452,11 @@ class SignatureAdmin(admin.ModelAdmin):
                 name="petitions_signature_invalidate",
             ),
             path(
+                "erase-person/",
+                self.admin_site.admin_view(self.erase_person_view),
+                name="petitions_signature_erase_person",
+            ),
+            path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="petitions_signature_export",
@@ -500,6 +506,51 @@ class SignatureAdmin(admin.ModelAdmin):
             "matched": matched,
         }
         return TemplateResponse(request, "admin/petitions/signature/invalidate.html", context)
+
+    def erase_person_view(self, request: HttpRequest) -> HttpResponse:
+        """
+        Erase one person's data on their request, by email address (its canonical key, so any
+        spelling of the address finds it), across every petition. The first POST shows what
+        was found and changes nothing; the second, with "confirm", withdraws their signatures
+        and erases their endorsement contact details. The history records each change under
+        its object without the address, which is exactly what was erased.
+        """
+        if not (
+            self.has_change_permission(request)
+            and request.user.has_perm("petitions.change_endorsement")
+        ):
+            raise PermissionDenied
+        form = ErasureRequestForm(request.POST or None)
+        found = None
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if "confirm" in request.POST:
+                signatures, endorsements = retention.erase_person(email)
+                log_actions(
+                    request,
+                    [*signatures, *endorsements],
+                    gettext("Erased the personal data on the person's request."),
+                )
+                self.message_user(
+                    request,
+                    gettext(
+                        "Erased: %(signatures)d signature(s) withdrawn, %(endorsements)d "
+                        "endorsement contact(s) erased."
+                    )
+                    % {"signatures": len(signatures), "endorsements": len(endorsements)},
+                )
+                form = ErasureRequestForm()
+            else:
+                signatures, endorsements = retention.find_person(email)
+                found = {"signatures": list(signatures), "endorsements": list(endorsements)}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase a person's data"),
+            "opts": self.model._meta,
+            "form": form,
+            "found": found,
+        }
+        return TemplateResponse(request, "admin/petitions/signature/erase_person.html", context)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The changelist as it is filtered (and searched), as CSV: its link carries the query."""

@@ -317,3 +317,16 @@ class FormGuard(forms.Form):
     @property
     def stamp(self) -> str:
         return self.data.get(STAMP_FIELD_NAME, "")
+
+
+class ErasureRequestForm(forms.Form):
+    """Staff: the address of a person who asked us to erase their data."""
+
+    email = forms.EmailField(
+        label=_("The person's email address"),
+        max_length=254,
+        help_text=_(
+            "Any spelling of the address finds it (case, dots and +tags in Gmail addresses are "
+            "ignored). It is used for this search only and is not recorded."
+        ),
+    )

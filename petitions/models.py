@@ -755,6 +755,16 @@ class EndorsementQuerySet(models.QuerySet):
             .order_by("organisation__country", "organisation__match_key", "organisation__name")
         )
 
+    def erase_contact_details(self) -> int:
+        """Erase the contact person's name, role and address; the endorsement itself stays."""
+        return self.update(
+            contact_name="",
+            contact_role="",
+            email="",
+            email_key=None,
+            contact_erased_at=timezone.now(),
+        )
+
     def endorse(
         self,
         *,
@@ -898,6 +908,11 @@ class Endorsement(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # When the contact's name, role and address were erased (retention, or their request):
+    # the endorsement stays, since it is the organisation's, not the person's.
+    contact_erased_at = models.DateTimeField(
+        _("contact erased at"), null=True, blank=True, editable=False
+    )
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -913,8 +928,10 @@ class Endorsement(models.Model):
                 fields=["petition", "organisation"], name="endorsement_once_per_organisation"
             ),
             # A form endorsement always has a contact who declared their authority to endorse.
+            # ... until the retention command or a person's request erases the contact.
             models.CheckConstraint(
                 condition=Q(source="import")
+                | Q(contact_erased_at__isnull=False)
                 | (~Q(contact_name="") & ~Q(email="") & Q(is_authorised=True)),
                 name="endorsement_from_form_has_contact",
             ),

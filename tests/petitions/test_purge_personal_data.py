@@ -1,0 +1,168 @@
+"""The retention command: what it deletes and erases, and the counts it leaves alone."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from petitions.counting import count_signatures, reconcile_petition
+from petitions.models import CountryTally, Endorsement, Petition, Signature
+
+from .conftest import make_signature
+from .endorsement_helpers import make_endorsement
+
+pytestmark = pytest.mark.django_db
+
+
+def _purge(*args: str) -> str:
+    out = StringIO()
+    call_command("purge_personal_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def _days_ago(days: float):
+    return timezone.now() - timedelta(days=days)
+
+
+@pytest.fixture
+def long_closed(db) -> Petition:
+    """A petition that closed a year ago, well past PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE."""
+    return Petition.objects.create(
+        slug="long-closed",
+        status=Petition.Status.CLOSED,
+        title_en="Long closed",
+        summary_en="Closed a year ago.",
+        text_en="Closed.",
+        target_en="Someone",
+        takes_endorsements=True,
+        opens_at=_days_ago(400),
+        closes_at=_days_ago(365),
+    )
+
+
+def test_unconfirmed_signatures_are_deleted_after_the_retention_period(open_petition, settings):
+    settings.UNCONFIRMED_SIGNATURE_RETENTION_DAYS = 30
+    old_pending = make_signature(open_petition, created_at=_days_ago(31))
+    old_suspected = make_signature(open_petition, status="suspected", created_at=_days_ago(31))
+    new_pending = make_signature(open_petition, created_at=_days_ago(29))
+    old_confirmed = make_signature(open_petition, status="confirmed", created_at=_days_ago(90))
+
+    output = _purge()
+
+    remaining = set(Signature.objects.values_list("pk", flat=True))
+    assert remaining == {new_pending.pk, old_confirmed.pk}
+    assert old_pending.pk not in remaining and old_suspected.pk not in remaining
+    assert "unconfirmed signatures deleted: 2" in output
+
+
+def test_unconfirmed_endorsements_are_deleted_after_the_retention_period(open_petition):
+    endorsing_petition = open_petition
+    stale = make_endorsement(endorsing_petition, status="pending", created_at=_days_ago(60))
+    awaiting = make_endorsement(endorsing_petition, created_at=_days_ago(60))
+
+    _purge()
+
+    assert list(Endorsement.objects.values_list("pk", flat=True)) == [awaiting.pk]
+    assert not Endorsement.objects.filter(pk=stale.pk).exists()
+
+
+def test_client_hashes_are_erased_after_a_day(open_petition):
+    old = make_signature(open_petition, client_hash="a" * 32, created_at=_days_ago(1.1))
+    recent = make_signature(open_petition, client_hash="b" * 32)
+
+    _purge()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.client_hash == ""
+    assert recent.client_hash == "b" * 32
+
+
+def test_personal_data_of_a_long_closed_petition_is_erased_and_the_counts_survive(
+    long_closed, closed_petition
+):
+    for n in range(3):
+        make_signature(
+            long_closed,
+            status="confirmed",
+            full_name=f"Named Person {n}",
+            comment="I sign.",
+            show_name_publicly=True,
+            country="TW",
+            client_hash="c" * 32,
+        )
+    recent_close = make_signature(closed_petition, status="confirmed", full_name="Kept Person")
+    form = make_endorsement(long_closed, status="approved")
+    imported = make_endorsement(
+        long_closed, status="approved", source="import", contact_name="", email="", email_key=None
+    )
+    count_signatures()
+
+    output = _purge()
+
+    erased = Signature.objects.filter(petition=long_closed)
+    assert set(erased.values_list("full_name", "email", "email_key", "comment")) == {
+        ("", "", None, "")
+    }
+    assert not erased.filter(show_name_publicly=True).exists()
+    assert set(erased.values_list("status", "is_counted", "country")) == {
+        ("confirmed", True, "TW")
+    }
+    assert Signature.objects.get(pk=recent_close.pk).full_name == "Kept Person"
+    form.refresh_from_db()
+    assert (form.contact_name, form.contact_role, form.email, form.email_key) == ("", "", "", None)
+    assert form.contact_erased_at is not None
+    assert form.status == "approved"  # the organisation's endorsement stays
+    imported.refresh_from_db()
+    assert imported.contact_erased_at is None
+    assert "signatures erased: 3" in output
+    assert "endorsement contacts erased: 1" in output
+
+    # The counts, kept and recounted from scratch, are the same.
+    long_closed.refresh_from_db()
+    assert long_closed.signature_count == 3
+    assert count_signatures() == 0
+    drift = reconcile_petition(long_closed)
+    assert drift.counted_before == drift.counted_now == 3
+    assert CountryTally.objects.get(petition=long_closed, country="TW").signature_count == 3
+
+
+def test_a_dry_run_changes_nothing_and_says_what_would_go(long_closed):
+    signature = make_signature(long_closed, status="confirmed", full_name="Still Here")
+
+    output = _purge("--dry-run")
+
+    signature.refresh_from_db()
+    assert signature.full_name == "Still Here"
+    assert output.startswith("Would purge:")
+    assert "signatures erased: 1" in output
+
+
+def test_it_works_in_batches_and_a_second_run_finds_nothing_to_do(open_petition, long_closed):
+    for _ in range(5):
+        make_signature(open_petition, created_at=_days_ago(60))
+        make_signature(long_closed, status="confirmed")
+
+    first = _purge("--batch-size", "2")
+    second = _purge("--batch-size", "2")
+
+    assert "unconfirmed signatures deleted: 5" in first
+    assert "signatures erased: 5" in first
+    assert second.strip() == (
+        "Purged: unconfirmed signatures deleted: 0, unconfirmed endorsements deleted: 0, "
+        "client hashes erased: 0, signatures erased: 0, endorsement contacts erased: 0."
+    )
+
+
+def test_a_petition_staff_closed_by_hand_counts_from_its_last_change(open_petition):
+    signature = make_signature(open_petition, status="confirmed", full_name="By Hand")
+    Petition.objects.filter(pk=open_petition.pk).update(
+        status=Petition.Status.CLOSED, updated_at=_days_ago(400)
+    )
+
+    _purge()
+
+    signature.refresh_from_db()
+    assert signature.full_name == ""
