@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,7 +38,7 @@ PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.
 ENDORSEMENTS_ON_PETITION_PAGE = 20
 DAY = 24 * 60 * 60
-STALE_FORM_MESSAGE = _lazy(
+STALE_FORM_MESSAGE = gettext_lazy(
     "This form was open for a long time, so it was not sent. Please check your details and "
     "submit it again."
 )
