@@ -16,7 +16,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-RESULTS = ROOT / "bench" / "results"
+# Overridable, so that two people can run benches side by side without sharing files.
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 SITE_PORT = int(os.environ.get("BENCH_SITE_PORT", "8731"))
 BARE_PORT = int(os.environ.get("BENCH_BARE_PORT", "8732"))
 

@@ -35,7 +35,7 @@ from bench.common import (
 )
 from bench.loadgen import Plan, Result, admin_session, run_load
 
-DATABASE = "candlelight_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "candlelight_bench")
 SITE = f"http://127.0.0.1:{SITE_PORT}"
 BARE = f"http://127.0.0.1:{BARE_PORT}"
 TASK_TABLE = "django_tasks_database_dbtaskresult"
