@@ -45,3 +45,25 @@ def test_the_count_json_costs_the_petition_and_its_countries(
         response = Client().get(url)
 
     assert response.json()["signature_count"] == 0
+
+
+@pytest.mark.postgresql
+def test_the_rate_limit_query_uses_its_partial_index_even_with_a_generic_plan(open_petition):
+    # psycopg prepares a statement run often; PostgreSQL then plans it for any parameter value.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        Signature.objects.signed_recently_by(open_petition, "a-client-hash", per_day=30)
+    (query,) = captured.captured_queries
+    # The client hash as a parameter, as the prepared statement has it.
+    sql = query["sql"].replace("'a-client-hash'", "$1")
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE rate_limit(text) AS {sql}")
+        cursor.execute("EXPLAIN EXECUTE rate_limit('a-client-hash')")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE rate_limit")
+        cursor.execute("RESET plan_cache_mode")
+
+    assert "signature_client_recent_idx" in plan
