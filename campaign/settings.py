@@ -6,6 +6,8 @@ django-environ (see `.env.example` for every variable). The defaults run the emb
 SQLite, local-memory cache, mail printed to the console and background jobs run in-process.
 """
 
+import hashlib
+import hmac
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_altcha",  # its widget script, served from our static files
     "campaign",
     "petitions",
     "archive",
@@ -232,6 +235,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # The proof-of-work widget (django-altcha, off unless staff switch it on for a petition
+        # under attack) computes in Web Workers it starts from a blob: URL.
+        "worker-src": ["'self'", "blob:"],
         "report-uri": ["/csp-report"],
     },
 }
@@ -297,6 +303,10 @@ PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=5)
 # that fast); one older than this is shown again, its values kept, to be sent once more.
 FORM_MIN_SECONDS = env.float("FORM_MIN_SECONDS", default=2.0)
 FORM_MAX_AGE_SECONDS = env.int("FORM_MAX_AGE_SECONDS", default=2 * 60 * 60)
+# The proof-of-work challenge (django-altcha) is signed with a key derived from the SECRET_KEY:
+# nothing more to configure or keep secret. Its replay protection uses the default cache: share
+# one (CACHE_URL) between processes, or a solution could be used once per process.
+ALTCHA_HMAC_KEY = hmac.new(SECRET_KEY.encode(), b"candlelight.altcha", hashlib.sha256).hexdigest()
 
 # Error reports (mail to ADMINS, the debug page) show no submitted value, no local variable of a
 # POST request and no client address: see campaign/log_privacy.py.

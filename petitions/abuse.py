@@ -16,6 +16,15 @@ What sets a signature aside:
 A form older than FORM_MAX_AGE_SECONDS is neither: it is shown again, its values kept, asking
 the person to submit it once more.
 
+For a petition under attack, staff switch on `Petition.requires_proof_of_work`: the sign form
+then carries django-altcha's self-hosted widget, which fetches a challenge from us and solves
+it in the browser's Web Workers; the form is accepted only with a solution, each usable once.
+Its script comes from our static files; its styles are in static/css/altcha.css (the script
+would otherwise insert them inline, which our CSP refuses) and the CSP allows `worker-src
+'self' blob:` for its workers. Without JavaScript the check cannot run, and the form says so
+and records nothing: refusing some people for a while is the price of a switch meant for an
+attack, and staff switch it off when the attack is over.
+
 A suspected signer gets no confirmation mail. Mailing every flagged submission would let a
 script use our form to flood the inboxes it types in, and our mail's reputation would pay for
 it, for every real signer. A real person behind a busy shared address (a university, a mobile
@@ -43,6 +52,11 @@ DISPOSABLE_DOMAINS = frozenset(blocklist)
 # admin applies at once in the process that saved it and within this long everywhere else.
 RULES_CACHE_KEY = "abuse-rules"
 RULES_CACHE_SECONDS = 60
+
+# The proof-of-work challenge, for a petition staff switched it on for: the browser tries up to
+# this many numbers, half of them on average (a fraction of a second on a phone's few cores);
+# a script pays the same for every signature it sends.
+PROOF_OF_WORK_MAX_NUMBER = 200_000
 
 
 class Verdict(enum.Enum):

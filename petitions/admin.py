@@ -125,6 +125,7 @@ class PetitionAdmin(admin.ModelAdmin):
                 "fields": [
                     "signatures_per_client_per_minute",
                     "signatures_per_client_per_day",
+                    "requires_proof_of_work",
                 ],
                 "description": _(
                     "Signatures beyond these limits from one network address are kept as "

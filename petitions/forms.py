@@ -4,8 +4,10 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse_lazy
 from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_altcha import AltchaField
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -158,6 +160,10 @@ class SignatureForm(forms.ModelForm):
         # sorted in the visitor's language, on every submission (with the model's check below,
         # a sixth of the sign request's time in the bench's profile).
         self.fields["country"].valid_value = lambda code: str(code) in countries
+
+    def add_proof_of_work(self) -> None:
+        """Ask for the proof-of-work check: staff switched it on for a petition under attack."""
+        self.fields["altcha"] = proof_of_work_field()
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model field would check the country against the same 250 choices once more.
@@ -329,4 +335,40 @@ class ErasureRequestForm(forms.Form):
             "Any spelling of the address finds it (case, dots and +tags in Gmail addresses are "
             "ignored). It is used for this search only and is not recorded."
         ),
+    )
+
+
+PROOF_OF_WORK_REFUSED = _(
+    "This petition is receiving a flood of automated signatures, so signing it needs a short "
+    "check that your browser does by itself. Please turn on JavaScript, wait until the check "
+    "says it is done, and sign again."
+)
+
+
+def proof_of_work_field() -> AltchaField:
+    """
+    The self-hosted proof-of-work widget (django-altcha): the browser fetches a challenge from
+    us, solves it in a few hundred milliseconds and sends the solution with the form; the
+    server verifies it, and each solution works once. It starts by itself when the page loads.
+    Without JavaScript it cannot be solved: the form then says why it was not accepted.
+    """
+    strings = {
+        "label": str(_("Automatic check that you are a person")),
+        "verifying": str(_("Checking…")),
+        "verified": str(_("Checked")),
+        "waitAlert": str(_("Checking… please wait.")),
+        "error": str(_("The check failed. Please try again.")),
+        "expired": str(_("The check expired. Please try again.")),
+        "verificationRequired": str(_("Please wait until the check is done.")),
+    }
+    return AltchaField(
+        label="",
+        challengeurl=reverse_lazy("petitions:proof-of-work-challenge"),
+        auto="onload",
+        hidelogo=True,
+        hidefooter=True,
+        strings=strings,
+        error_messages={
+            key: PROOF_OF_WORK_REFUSED for key in ("required", "invalid", "error", "replay")
+        },
     )

@@ -125,6 +125,16 @@ class Petition(models.Model):
         default=5,
         help_text=_("More from one network address within a minute are set aside as suspected."),
     )
+    # A petition under attack: the sign form asks the browser to solve a proof-of-work
+    # challenge (django-altcha, self-hosted) before it is accepted. Needs JavaScript.
+    requires_proof_of_work = models.BooleanField(
+        _("require a proof-of-work check"),
+        default=False,
+        help_text=_(
+            "For a petition under automated attack: the signer's browser must solve a short "
+            "computation before the signature is accepted. Signing then needs JavaScript."
+        ),
+    )
     signatures_per_client_per_day = models.PositiveIntegerField(
         _("signatures per client per day"),
         default=30,

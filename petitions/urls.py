@@ -1,11 +1,18 @@
 from django.urls import path
+from django_altcha import AltchaChallengeView
 
 from . import views
+from .abuse import PROOF_OF_WORK_MAX_NUMBER
 
 app_name = "petitions"
 
 urlpatterns = [
     path("", views.petition_list, name="petition-list"),
+    path(
+        "proof-of-work/challenge/",
+        AltchaChallengeView.as_view(max_number=PROOF_OF_WORK_MAX_NUMBER),
+        name="proof-of-work-challenge",
+    ),
     path("confirm/<str:token>/", views.confirm_signature, name="confirm-signature"),
     path("withdraw/<str:token>/", views.withdraw_signature, name="withdraw-signature"),
     path(

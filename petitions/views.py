@@ -122,7 +122,7 @@ def _render_petition(
         "endorsements_shown": len(endorsements),
         "refused_endorsements_only": refused_endorsements_only,
         "petition": petition,
-        "form": form if form is not None else SignatureForm(),
+        "form": form if form is not None else _signature_form(petition),
         "guard": FormGuard(),
         "top_countries": _top_countries(petition),
         "public_signers": list(
@@ -146,6 +146,13 @@ def _render_petition(
         "refused_closed": refused_closed,
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+def _signature_form(petition: Petition, data: object = None) -> SignatureForm:
+    form = SignatureForm(data)
+    if petition.requires_proof_of_work:
+        form.add_proof_of_work()
+    return form
 
 
 def _signature_from_token(
@@ -220,9 +227,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_petition(request, petition, refused_endorsements_only=True, status=409)
     if not petition.accepts_signatures:
         return _render_petition(request, petition, refused_closed=True, status=409)
-    form = SignatureForm(request.POST)
+    form = _signature_form(petition, request.POST)
     if not form.is_valid():
         return _render_petition(request, petition, form)
+    form.cleaned_data.pop("altcha", None)  # the proof of work, checked: nothing to store
     guard = FormGuard(request.POST)
     verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
     if verdict is abuse.Verdict.STALE:

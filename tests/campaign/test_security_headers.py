@@ -12,6 +12,8 @@ STRICT_DIRECTIVES = [
     "frame-ancestors 'none'",
     "form-action 'self'",
     "report-uri /csp-report",
+    # The proof-of-work widget's workers (petitions/abuse.py): our own origin or a blob: URL.
+    "worker-src 'self' blob:",
 ]
 
 
