@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
-from .models import CountryTally, Petition, Signature
+from .models import CountryTally, DailyTally, Petition, Signature
 
 BATCH_SIZE = 1000
 
@@ -46,6 +47,22 @@ def _add_to_tallies(using: str, deltas: Counter) -> None:
         )
 
 
+def _add_to_days(using: str, deltas: Counter) -> None:
+    """Add each (petition, day) delta to its daily tally (the staff dashboard's chart)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(DailyTally._meta.db_table)
+    # Only quoted names from the model's meta are formatted in; every value is a parameter.
+    upsert = (
+        f"INSERT INTO {table} (petition_id, day, signature_count) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (petition_id, day) DO UPDATE "
+        f"SET signature_count = {table}.signature_count + excluded.signature_count"
+    )
+    rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(upsert, rows)
+
+
 def count_batch(batch_size: int = BATCH_SIZE) -> int:
     """Count one batch of signatures waiting to be counted; return how many were handled."""
     using = router.db_for_write(Signature)
@@ -55,24 +72,28 @@ def count_batch(batch_size: int = BATCH_SIZE) -> int:
             .awaiting_count()
             .select_for_update(skip_locked=True)
             .order_by("pk")
-            .values_list("pk", "petition_id", "country", "status")[:batch_size]
+            .values_list("pk", "petition_id", "country", "status", "confirmed_at")[:batch_size]
         )
         if not rows:
             return 0
         per_petition: Counter = Counter()
         per_country: Counter = Counter()
+        per_day: Counter = Counter()
         newly_counted, uncounted = [], []
-        for pk, petition_id, country, status in rows:
+        for pk, petition_id, country, status, confirmed_at in rows:
             delta = 1 if status == Signature.Status.CONFIRMED else -1
             (newly_counted if delta > 0 else uncounted).append(pk)
             per_petition[petition_id] += delta
             per_country[(petition_id, country)] += delta
+            if confirmed_at:
+                per_day[(petition_id, timezone.localdate(confirmed_at))] += delta
         for petition_id, delta in sorted(per_petition.items()):
             if delta:
                 Petition.objects.using(using).filter(pk=petition_id).update(
                     signature_count=F("signature_count") + delta
                 )
         _add_to_tallies(using, per_country)
+        _add_to_days(using, per_day)
         if newly_counted:
             Signature.objects.using(using).filter(pk__in=newly_counted).update(is_counted=True)
         if uncounted:

@@ -58,3 +58,19 @@ def test_a_day_without_signatures_draws_no_bar():
     bars = chart([(timezone.localdate(), 0)])
 
     assert bars[0].height == 0
+
+
+def test_the_counting_job_keeps_the_daily_tallies_the_chart_reads(open_petition):
+    from petitions.models import DailyTally, Signature
+
+    yesterday = timezone.now() - timedelta(days=1)
+    signatures = [
+        make_signature(open_petition, status="confirmed", confirmed_at=yesterday) for _ in range(3)
+    ]
+    count_signatures()
+    signatures[0].reject()
+    count_signatures()
+
+    tally = DailyTally.objects.get(petition=open_petition)
+    assert (tally.day, tally.signature_count) == (timezone.localdate(yesterday), 2)
+    assert Signature.objects.filter(is_counted=True).count() == 2
