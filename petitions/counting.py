@@ -23,24 +23,31 @@ from .models import CountryTally, DailyTally, Petition, Signature
 BATCH_SIZE = 1000
 
 
-def _add_to_tallies(using: str, deltas: Counter) -> None:
-    """Add each (petition, country) delta to its tally row: one statement per row."""
+def _upsert(using: str, model: type, key: str, rows: list[tuple]) -> None:
+    """Add each (petition, key, delta) to its tally row, creating it if missing."""
+    if not rows:
+        return
     connection = connections[using]
-    table = connection.ops.quote_name(CountryTally._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
+    key = connection.ops.quote_name(key)
     # Only quoted names from the model's meta are formatted in; every value is a parameter.
     upsert = (
-        f"INSERT INTO {table} (petition_id, country, signature_count) VALUES (%s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT (petition_id, country) DO UPDATE "
+        f"INSERT INTO {table} (petition_id, {key}, signature_count) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (petition_id, {key}) DO UPDATE "
         f"SET signature_count = {table}.signature_count + excluded.signature_count"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(upsert, rows)
+
+
+def _add_to_tallies(using: str, deltas: Counter) -> None:
+    """Add each (petition, country) delta to its tally row: one statement per row."""
     # Sorted, so two jobs touching the same rows take their locks in the same order.
     increments = [(*key, delta) for key, delta in sorted(deltas.items()) if delta > 0]
     # A decrease only follows an increase, so its row exists; an upsert would trip the
     # non-negative check on the row it proposes before noticing the conflict.
     decrements = [(key, delta) for key, delta in sorted(deltas.items()) if delta < 0]
-    if increments:
-        with connection.cursor() as cursor:
-            cursor.executemany(upsert, increments)
+    _upsert(using, CountryTally, "country", increments)
     for (petition_id, country), delta in decrements:
         CountryTally.objects.using(using).filter(petition_id=petition_id, country=country).update(
             signature_count=F("signature_count") + delta
@@ -49,18 +56,7 @@ def _add_to_tallies(using: str, deltas: Counter) -> None:
 
 def _add_to_days(using: str, deltas: Counter) -> None:
     """Add each (petition, day) delta to its daily tally (the staff dashboard's chart)."""
-    connection = connections[using]
-    table = connection.ops.quote_name(DailyTally._meta.db_table)
-    # Only quoted names from the model's meta are formatted in; every value is a parameter.
-    upsert = (
-        f"INSERT INTO {table} (petition_id, day, signature_count) VALUES (%s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT (petition_id, day) DO UPDATE "
-        f"SET signature_count = {table}.signature_count + excluded.signature_count"
-    )
-    rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(upsert, rows)
+    _upsert(using, DailyTally, "day", [(*key, d) for key, d in sorted(deltas.items()) if d])
 
 
 def count_batch(batch_size: int = BATCH_SIZE) -> int:
