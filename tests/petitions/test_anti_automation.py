@@ -11,7 +11,7 @@ from django.urls import reverse
 from campaign.form_stamp import FIELD_NAME, form_stamp_age
 from petitions import abuse
 from petitions.counting import count_signatures
-from petitions.models import EmailDomainRule, NetworkRule, Petition, Signature
+from petitions.models import EmailDomainRule, Endorsement, NetworkRule, Petition, Signature
 
 from .conftest import VALID_SIGNER, aged_form_stamp
 
@@ -272,3 +272,47 @@ def test_staff_set_the_rate_limits_on_the_petition_page_of_the_admin(admin_clien
 
     assert 'name="signatures_per_client_per_minute" value="5"' in page.content.decode()
     assert 'name="signatures_per_client_per_day" value="30"' in page.content.decode()
+
+
+@pytest.fixture
+def endorsable(open_petition) -> Petition:
+    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
+    return open_petition
+
+
+def _endorse(petition: Petition, **data: str):
+    from .test_endorse import VALID_ENDORSEMENT
+
+    return Client().post(
+        reverse("petitions:endorse", kwargs={"slug": petition.slug}),
+        {**VALID_ENDORSEMENT, **data},
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"homepage": "https://spam.example"}, {"rendered_at": ""}],
+    ids=["honeypot", "no-render-time"],
+)
+def test_an_automated_endorsement_is_dropped_with_the_same_redirect(
+    endorsable, mailoutbox, data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        normal = _endorse(endorsable)
+    Endorsement.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _endorse(endorsable, organisation_name="Another Org", **data)
+
+    assert response.status_code == 302
+    assert response["Location"] == normal["Location"]
+    assert not Endorsement.objects.exists()
+    assert len(mailoutbox) == 1  # the normal one's
+
+
+def test_a_stale_endorse_form_is_shown_again_with_its_values(endorsable):
+    response = _endorse(endorsable, rendered_at=aged_form_stamp(3 * 60 * 60))
+
+    assert response.status_code == 400
+    assert "This form was open for a long time" in response.content.decode()
+    assert 'value="Example Rights Watch"' in response.content.decode()
+    assert not Endorsement.objects.exists()
