@@ -261,8 +261,13 @@ class SignatureAdmin(admin.ModelAdmin):
         "approve_comments",
         "reject_comments",
     ]
+    # Status and consents change only through the actions and the signer's own links: staff
+    # must not confirm an address nobody confirmed, nor consent on a signer's behalf.
     readonly_fields = [
         "petition",
+        "status",
+        "show_name_publicly",
+        "wants_updates",
         "email_address",
         "masked_email",
         "email_key",

@@ -212,3 +212,24 @@ def test_the_changelist_runs_a_fixed_number_of_queries(
         make_signature(open_petition, comment="x")
     with django_assert_num_queries(len(few.captured_queries)):
         moderator_client.get(CHANGELIST)
+
+
+def test_the_change_form_cannot_confirm_a_signature_or_consent_for_its_signer(
+    moderator_client, open_petition
+):
+    signature = make_signature(open_petition, full_name="Pending Person")
+    url = reverse("admin:petitions_signature_change", args=[signature.pk])
+
+    moderator_client.post(
+        url,
+        {
+            "full_name": "Pending Person",
+            "country": "GB",
+            "comment": "",
+            "status": "confirmed",
+            "show_name_publicly": "on",
+        },
+    )
+
+    signature.refresh_from_db()
+    assert (signature.status, signature.show_name_publicly) == ("pending", False)
