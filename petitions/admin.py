@@ -239,8 +239,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
     ]
-    # By date through the plain date filter (today, past 7 days, ...), not date_hierarchy,
-    # whose links need a DISTINCT over every row's date: 0.4 s at a million signatures.
+    # By date through the plain date filter (today, past 7 days, ...) and the date hierarchy,
+    # whose links come from SignatureQuerySet.datetimes' index probes: Django's own DISTINCT
+    # over every row's date took 0.4 s at a million signatures.
     list_filter = [
         SignatureQueueFilter,
         "status",
@@ -249,6 +250,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "country",
         ("created_at", admin.DateFieldListFilter),
     ]
+    date_hierarchy = "created_at"
     list_select_related = ["petition"]
     # A million rows: no COUNT(*) of the whole table on every page, nor for the pagination.
     show_full_result_count = False
