@@ -376,20 +376,21 @@ class SignatureQuerySet(models.QuerySet):
         # `client_hash <> ''` spelled out: the index is partial on it, and psycopg's prepared
         # statements get generic plans that cannot infer it from `client_hash = %s`; without
         # it PostgreSQL scanned the petition's recent rows (188 ms at 200,000, bench/run.py).
-        recent = (
+        recent = list(
             self.filter(
                 petition=petition,
                 client_hash=client_hash,
                 created_at__gte=now - timedelta(days=1),
             )
             .exclude(client_hash="")
-            .order_by("-created_at")[:per_day]
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:per_day]
         )
-        counts = recent.aggregate(
-            minute=models.Count("pk", filter=Q(created_at__gte=now - timedelta(minutes=1))),
-            day=models.Count("pk"),
-        )
-        return counts["minute"], counts["day"]
+        # Counted here rather than by a filtered aggregate over a sliced subquery: the same
+        # index scan, but a plain query that costs a fraction to build and plan (the aggregate
+        # took ~4 ms of a ~10 ms sign request in a profile of 300 signatures).
+        minute_ago = now - timedelta(minutes=1)
+        return sum(1 for created_at in recent if created_at >= minute_ago), len(recent)
 
     def erase_personal_data(self) -> int:
         """
