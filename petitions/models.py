@@ -516,8 +516,17 @@ class Signature(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    # No index of its own: the unique (petition, email_key) and the (petition, status,
+    # created_at) indexes serve every lookup by petition. A lone petition_id index was a trap:
+    # for a new petition in a surge, whose rows the last ANALYZE never saw, the planner took it
+    # for the rate limit's query and read all the petition's rows on every signature (29 ms at
+    # 78,000 rows, bench/run.py) instead of the client's few in signature_client_recent_idx.
     petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("petition"),
+        db_index=False,
     )
     full_name = models.CharField(_("full name"), max_length=FULL_NAME_MAX_LENGTH)
     email = models.EmailField(_("email"), max_length=254, help_text=_("As the signer typed it."))
