@@ -18,6 +18,12 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # Browsers and load balancers reuse connections; a few seconds is enough between requests.
 keepalive = 5
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+# over them. With one shared socket, whichever worker woke first took a burst of kept-alive
+# connections: the bench found one worker serving all 64 clients while the other idled, half
+# the machine unused. The price: connections still queued at a worker when it exits are reset
+# (Linux 5.14+ hands them to a sibling with `sysctl net.ipv4.tcp_migrate_req=1`).
+reuse_port = True
 # Hold a connection-burst in the kernel's queue rather than refusing it.
 backlog = 2048
 # No access log: it costs time on every request and would record client addresses.
