@@ -43,7 +43,7 @@ from django.core.cache import cache
 from campaign.client_address import client_address
 from campaign.form_stamp import form_stamp_age
 
-from .models import EmailDomainRule, NetworkRule, Petition, Signature
+from .models import EmailDomainRule, NetworkRule, Petition, RateLimit
 
 # Loaded once per process: some thousands of domains, looked up on every signature.
 DISPOSABLE_DOMAINS = frozenset(blocklist)
@@ -135,21 +135,18 @@ def _network_rule(address: str) -> bool | None:
     return None
 
 
-def signature_is_suspect(
-    request: object, petition: Petition, client_hash: str, email: str
-) -> bool:
+def screen_signature(
+    request: object, petition: Petition, email: str
+) -> tuple[bool, RateLimit | None]:
     """
-    The mail domain, the network and the rate limit: True if the signature is to be set aside.
-    The rate limit's count is the only query, and it runs only when nothing else decided.
+    What the mail domain and the network say, checked in memory: (True, None) if either sets
+    the signature aside. Otherwise (False, the rate limit that recording it must apply: the
+    sign upsert counts the client's recent signatures in the same statement), with no limit
+    for a client in a network staff allowed.
     """
     if email_domain_is_blocked(email):
-        return True
+        return True, None
     network = _network_rule(client_address(request))
-    if network is not None:
-        return not network
-    per_minute = petition.signatures_per_client_per_minute
-    per_day = petition.signatures_per_client_per_day
-    last_minute, last_day = Signature.objects.signed_recently_by(
-        petition, client_hash, per_day=max(per_day, per_minute)
-    )
-    return last_minute >= per_minute or last_day >= per_day
+    if network is None:
+        return False, petition.rate_limit
+    return not network, None

@@ -217,10 +217,10 @@ def _petition_for_signing(slug: str) -> Petition:
 @sensitive_post_parameters()
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """
-    Record a signature and queue its confirmation mail. Three queries: the petition (none while
-    it is cached), the rate limit's count, then one upsert. Every accepted submission, new,
-    duplicate or suspected (petitions/abuse.py), gets the same redirect, so the response never
-    tells whether an address has signed nor whether the signature was set aside.
+    Record a signature and queue its confirmation mail. Two queries: the petition (none while
+    it is cached), then one upsert that also applies the rate limit. Every accepted submission,
+    new, duplicate or suspected (petitions/abuse.py), gets the same redirect, so the response
+    never tells whether an address has signed nor whether the signature was set aside.
     """
     petition = _petition_for_signing(slug)
     if not petition.takes_signatures:
@@ -236,22 +236,25 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if verdict is abuse.Verdict.STALE:
         form.add_error(None, STALE_FORM_MESSAGE)
         return _render_petition(request, petition, form)
-    client_hash = client_address_hash(request)
-    suspected = verdict is abuse.Verdict.SUSPECTED or abuse.signature_is_suspect(
-        request, petition, client_hash, form.cleaned_data["email"]
-    )
+    if verdict is abuse.Verdict.SUSPECTED:
+        suspected, rate_limit = True, None
+    else:
+        suspected, rate_limit = abuse.screen_signature(
+            request, petition, form.cleaned_data["email"]
+        )
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
-    signature_id = Signature.objects.sign(
+    recorded = Signature.objects.sign(
         petition=petition,
         language=language or PRIMARY_LANGUAGE,
         network=client_network(request),
         status=Signature.Status.SUSPECTED if suspected else Signature.Status.PENDING,
-        client_hash=client_hash,
+        client_hash=client_address_hash(request),
+        rate_limit=rate_limit,
         **form.cleaned_data,
     )
     # No mail for a suspected signature: see petitions/abuse.py for why.
-    if signature_id is not None and not suspected:
-        transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature_id))
+    if recorded is not None and recorded[1] == Signature.Status.PENDING:
+        transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, recorded[0]))
     return redirect("petitions:check-email", slug=petition.slug)
 
 
