@@ -47,6 +47,21 @@ def test_the_count_json_costs_the_petition_and_its_countries(
     assert response.json()["signature_count"] == 0
 
 
+def _many_signers(petition, prefix: str) -> None:
+    """3,000 signatures, three from each client."""
+    Signature.objects.bulk_create(
+        Signature(
+            petition=petition,
+            full_name=f"Signer {n}",
+            email=f"{prefix}{n}@example.org",
+            email_key=f"{prefix}{n}@example.org",
+            country="GB",
+            client_hash=f"{prefix}-client-{n // 3}",
+        )
+        for n in range(3000)
+    )
+
+
 @pytest.mark.postgresql
 def test_the_rate_limit_reads_the_clients_rows_even_for_a_petition_the_statistics_never_saw(
     open_petition, closed_petition
@@ -57,30 +72,10 @@ def test_the_rate_limit_reads_the_clients_rows_even_for_a_petition_the_statistic
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    Signature.objects.bulk_create(
-        Signature(
-            petition=closed_petition,
-            full_name=f"Signer {n}",
-            email=f"signer{n}@example.org",
-            email_key=f"signer{n}@example.org",
-            country="GB",
-            client_hash=f"client-{n // 3}",
-        )
-        for n in range(3000)
-    )
+    _many_signers(closed_petition, "signer")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE petitions_signature")
-    Signature.objects.bulk_create(
-        Signature(
-            petition=open_petition,
-            full_name=f"New signer {n}",
-            email=f"new{n}@example.org",
-            email_key=f"new{n}@example.org",
-            country="GB",
-            client_hash=f"new-client-{n}",
-        )
-        for n in range(3000)
-    )
+    _many_signers(open_petition, "new")
 
     with CaptureQueriesContext(connection) as captured:
         Signature.objects.sign(
