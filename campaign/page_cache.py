@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -45,7 +45,7 @@ def cached_public_page(seconds: int) -> Callable:
             # The path, not the full URL: a query string must not let anybody bypass the cache
             # (these views read no query parameters).
             key = f"public-page:{get_language()}:{request.path}"
-            cached = cache.get(key)
+            cached = caches["local"].get(key)
             if cached is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
@@ -56,7 +56,7 @@ def cached_public_page(seconds: int) -> Callable:
                     STAMP_INPUT.sub(rf"\g<1>{STAMP_PLACEHOLDER}\g<2>", html),
                     response["Content-Type"],
                 )
-                cache.set(key, cached, seconds)
+                caches["local"].set(key, cached, seconds)
                 return response
             html, content_type = cached
             if PLACEHOLDER in html:

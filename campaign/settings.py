@@ -129,7 +129,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    # Shared by every process (Redis in production): what must be the same everywhere, such as
+    # the proof-of-work's used solutions and the CSP report limit.
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Each process's own memory: copies of what every request reads and any process rebuilds
+    # in a moment (a rendered petition page, a petition, staff's lists). A shared cache would
+    # cost each request a network round trip and the unpickling of a page for no gain.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "candlelight-process-local",
+    },
+}
 
 # --- Mail -----------------------------------------------------------------------------------
 

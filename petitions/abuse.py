@@ -38,7 +38,7 @@ import ipaddress
 
 from disposable_email_domains import blocklist
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from campaign.client_address import client_address
 from campaign.form_stamp import form_stamp_age
@@ -94,16 +94,16 @@ def _load_rules() -> dict:
 
 
 def _rules() -> dict:
-    rules = cache.get(RULES_CACHE_KEY)
+    rules = caches["local"].get(RULES_CACHE_KEY)
     if rules is None:
         rules = _load_rules()
-        cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
+        caches["local"].set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
     return rules
 
 
 def forget_rules() -> None:
     """Staff changed a list: the next signature reads it afresh."""
-    cache.delete(RULES_CACHE_KEY)
+    caches["local"].delete(RULES_CACHE_KEY)
 
 
 def _suffixes(domain: str) -> list[str]:

@@ -388,9 +388,8 @@ class SignatureAdmin(admin.ModelAdmin):
         is counted); one never confirmed goes back to pending and gets its confirmation mail.
         """
         cleared = [signature for signature in queryset.suspected() if signature.clear()]
-        for signature in cleared:
-            if signature.status == Signature.Status.PENDING:
-                transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, signature.pk))
+        if any(signature.status == Signature.Status.PENDING for signature in cleared):
+            transaction.on_commit(tasks.mail_confirmations_soon)
         for status in (Signature.Status.CONFIRMED, Signature.Status.PENDING):
             log_actions(
                 request,

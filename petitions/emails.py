@@ -81,8 +81,11 @@ def build_confirmation(signature: Signature) -> EmailMultiAlternatives:
     return message
 
 
-def send_confirmation(signature: Signature) -> None:
-    build_confirmation(signature).send()
+def send_confirmation(signature: Signature, connection: object = None) -> None:
+    """Send the confirmation mail, over `connection` if given (one for many mails)."""
+    message = build_confirmation(signature)
+    message.connection = connection
+    message.send()
 
 
 def _plain_mail(subject: str, body: str, to: str) -> EmailMultiAlternatives:

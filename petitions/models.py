@@ -421,10 +421,10 @@ class SignatureQuerySet(models.QuerySet):
         client_hash: str = "",
         network: str = "",
         rate_limit: RateLimit | None = None,
-    ) -> tuple[int, str] | None:
+    ) -> str | None:
         """
-        Record a signature in one statement. Return its id and status when a confirmation
-        mail should go out if it is pending, or None when nothing was asked of it.
+        Record a signature in one statement. Return the status of the row that took it (a
+        pending one is owed a confirmation mail), or None when the submission changed nothing.
 
         A new signer gets a row in `status`, or a suspected one when `rate_limit` is given and
         this client (`client_hash`) already signed the petition that often in the last minute or
@@ -482,7 +482,7 @@ class SignatureQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
             row = cursor.fetchone()
-        return (row[0], row[1]) if row else None
+        return row[0] if row else None
 
 
 # The columns the sign upsert writes, in the order of `SignatureQuerySet.sign`'s values; the
@@ -544,7 +544,7 @@ def _sign_sql(rate_limited: bool) -> str:
         "language = excluded.language "
         "WHERE petitions_signature.status = 'pending' AND excluded.status = 'pending' "
         "AND petitions_signature.confirmation_mails_requested < %s "
-        "RETURNING id, status"
+        "RETURNING status"
     )
 
 
@@ -680,11 +680,22 @@ class Signature(models.Model):
             ),
             # Admin changelist unfiltered or by date (date_hierarchy), newest first.
             models.Index(fields=["-created_at"], name="signature_created_idx"),
-            # Mail re-queueing and the purge of stale unconfirmed rows: pending ones by age.
+            # The purge of stale unconfirmed rows: pending ones by age.
             models.Index(
                 fields=["created_at"],
                 condition=Q(status="pending"),
                 name="signature_pending_idx",
+            ),
+            # The confirmation mail job and its re-queueing: WHERE status = 'pending' AND
+            # confirmation_mails_sent < confirmation_mails_requested ORDER BY id. Holds only
+            # the signatures still owed a mail, a few even during a surge.
+            models.Index(
+                fields=["id"],
+                condition=Q(
+                    status="pending",
+                    confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
+                ),
+                name="signature_owed_mail_idx",
             ),
             # The sign request's rate limit: WHERE petition_id = %s AND client_hash = %s AND
             # created_at >= a day ago ORDER BY created_at DESC LIMIT n. Partial: the retention

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -206,10 +206,10 @@ def _petition_for_signing(slug: str) -> Petition:
     a status staff change reaches signers within PETITION_PAGE_CACHE_SECONDS, as on the page.
     """
     key = f"petition-for-signing:{slug}"
-    petition = cache.get(key)
+    petition = caches["local"].get(key)
     if petition is None:
         petition = _visible_petition(slug)
-        cache.set(key, petition, PETITION_PAGE_CACHE_SECONDS)
+        caches["local"].set(key, petition, PETITION_PAGE_CACHE_SECONDS)
     return petition
 
 
@@ -243,7 +243,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, petition, form.cleaned_data["email"]
         )
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
-    recorded = Signature.objects.sign(
+    status = Signature.objects.sign(
         petition=petition,
         language=language or PRIMARY_LANGUAGE,
         network=client_network(request),
@@ -253,8 +253,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         **form.cleaned_data,
     )
     # No mail for a suspected signature: see petitions/abuse.py for why.
-    if recorded is not None and recorded[1] == Signature.Status.PENDING:
-        transaction.on_commit(partial(tasks.send_confirmation_mail.enqueue, recorded[0]))
+    if status == Signature.Status.PENDING:
+        transaction.on_commit(tasks.mail_confirmations_soon)
     return redirect("petitions:check-email", slug=petition.slug)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from campaign.log_privacy import RedactPersonalData, redact
@@ -107,7 +107,7 @@ def test_the_error_report_of_a_failing_form_post_carries_no_submitted_name_or_em
 
 @pytest.mark.django_db
 def test_csp_reports_are_logged_without_query_strings_or_visitor_data(client, caplog):
-    cache.clear()
+    caches["local"].clear()
     report = {
         "csp-report": {
             "document-uri": "https://petition.example.org/petitions/x/?email=a@b.org",
@@ -128,7 +128,7 @@ def test_csp_reports_are_logged_without_query_strings_or_visitor_data(client, ca
 
 @pytest.mark.django_db
 def test_csp_reports_beyond_the_cap_are_not_logged(client, caplog, settings):
-    cache.clear()
+    caches["local"].clear()
     settings.CSP_REPORTS_LOGGED_PER_MINUTE = 2
     body = [{"type": "csp-violation", "body": {"effectiveDirective": "img-src"}}] * 5
 

@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -51,8 +51,10 @@ def test_200_rapid_signatures_from_one_client_are_suspected_beyond_the_limit_and
     assert statuses[5:] == [Signature.Status.SUSPECTED] * 195
     # Exactly the bytes a normal signer gets: status line, headers and body.
     assert {response.serialize() for response in responses} == {normal.serialize()}
-    # Only the five within the limit get a confirmation mail.
-    assert len(mailoutbox) == 5
+    # Only the five within the limit get a confirmation mail (and the normal signer, whose
+    # mail the same job sends).
+    mailed = sorted(address for message in mailoutbox for address in message.to)
+    assert mailed == [f"bot-{n}@example.org" for n in range(5)] + ["normal@example.org"]
     Signature.objects.filter(status=Signature.Status.PENDING).update(status="confirmed")
     count_signatures()
     open_petition.refresh_from_db()
@@ -63,7 +65,7 @@ def test_the_limits_are_per_petition_settings_with_a_daily_window(open_petition)
     Petition.objects.filter(pk=open_petition.pk).update(
         signatures_per_client_per_minute=100, signatures_per_client_per_day=3
     )
-    cache.clear()  # the sign request reads the petition from the cache
+    caches["local"].clear()  # the sign request reads the petition from the cache
 
     for n in range(5):
         _sign(open_petition, email=f"n{n}@example.org")

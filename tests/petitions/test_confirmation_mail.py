@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.models import Signature
-from petitions.tasks import send_confirmation_mail
+from petitions.tasks import send_owed_confirmation_mails
 
 from .conftest import VALID_SIGNER, links_in, make_signature
 
@@ -92,17 +92,17 @@ def test_the_mail_job_sends_nothing_for_a_signature_withdrawn_meanwhile(open_pet
     signature = make_signature(open_petition, confirmation_mails_requested=1)
     signature.withdraw()
 
-    result = send_confirmation_mail.enqueue(signature.pk)
+    result = send_owed_confirmation_mails.enqueue()
 
-    assert result.return_value is False
+    assert result.return_value == 0
     assert mailoutbox == []
 
 
-def test_the_mail_job_run_twice_for_one_request_sends_once(open_petition, mailoutbox):
+def test_the_mail_job_run_twice_sends_each_owed_mail_once(open_petition, mailoutbox):
     signature = make_signature(open_petition, confirmation_mails_requested=1)
 
-    send_confirmation_mail.enqueue(signature.pk)
-    send_confirmation_mail.enqueue(signature.pk)
+    send_owed_confirmation_mails.enqueue()
+    send_owed_confirmation_mails.enqueue()
 
     assert len(mailoutbox) == 1
     signature.refresh_from_db()
@@ -110,12 +110,36 @@ def test_the_mail_job_run_twice_for_one_request_sends_once(open_petition, mailou
     assert signature.last_mailed_at is not None
 
 
+def test_the_mail_job_sends_every_owed_mail_in_each_signers_language(open_petition, mailoutbox):
+    english = make_signature(open_petition, confirmation_mails_requested=1)
+    chinese = make_signature(open_petition, confirmation_mails_requested=1, language="zh-hans")
+    make_signature(open_petition, confirmation_mails_requested=1, confirmation_mails_sent=1)
+    make_signature(open_petition, status=Signature.Status.CONFIRMED)
+
+    result = send_owed_confirmation_mails.enqueue()
+
+    assert result.return_value == 2
+    assert [message.to for message in mailoutbox] == [[english.email], [chinese.email]]
+    assert "/zh-hans/petitions/confirm/" in links_in(mailoutbox[1])["confirm"]
+
+
+def test_one_mail_answers_every_request_made_before_the_job_ran(open_petition, mailoutbox):
+    # A signer who pressed the button three times before the mail went out gets one mail.
+    signature = make_signature(open_petition, confirmation_mails_requested=3)
+
+    send_owed_confirmation_mails.enqueue()
+
+    assert len(mailoutbox) == 1
+    signature.refresh_from_db()
+    assert signature.confirmation_mails_sent == 3
+
+
 def test_a_failed_send_leaves_the_mail_owed(open_petition, mailoutbox, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
     signature = make_signature(open_petition, confirmation_mails_requested=1)
 
-    result = send_confirmation_mail.enqueue(signature.pk)
+    result = send_owed_confirmation_mails.enqueue()
 
     assert result.status == "FAILED"
     signature.refresh_from_db()
@@ -123,10 +147,10 @@ def test_a_failed_send_leaves_the_mail_owed(open_petition, mailoutbox, settings)
     assert Signature.objects.awaiting_mail().filter(pk=signature.pk).exists()
 
 
-def test_the_queue_command_resends_owed_mail_once_the_server_is_back(open_petition, mailoutbox):
+def test_the_queue_command_sends_owed_mail_once_the_server_is_back(open_petition, mailoutbox):
     long_ago = timezone.now() - timedelta(hours=1)
     owed = make_signature(open_petition, confirmation_mails_requested=1, created_at=long_ago)
-    make_signature(open_petition, confirmation_mails_requested=1)  # too recent: still queued
+    recent = make_signature(open_petition, confirmation_mails_requested=1)
     make_signature(
         open_petition,
         confirmation_mails_requested=1,
@@ -137,8 +161,19 @@ def test_the_queue_command_resends_owed_mail_once_the_server_is_back(open_petiti
 
     call_command("queue_confirmation_mails", stdout=out)
 
-    assert [m.to for m in mailoutbox] == [[owed.email]]
+    # The overdue mail queues the job; the job sends every mail owed, the recent one too.
+    assert [m.to for m in mailoutbox] == [[owed.email], [recent.email]]
     assert out.getvalue() == "1 confirmation mail(s) queued.\n"
+
+
+def test_the_queue_command_queues_nothing_while_the_owed_mail_is_recent(open_petition, mailoutbox):
+    make_signature(open_petition, confirmation_mails_requested=1)
+    out = io.StringIO()
+
+    call_command("queue_confirmation_mails", stdout=out)
+
+    assert mailoutbox == []
+    assert out.getvalue() == "0 confirmation mail(s) queued.\n"
 
 
 def test_the_queue_command_dry_run_sends_nothing(open_petition, mailoutbox):

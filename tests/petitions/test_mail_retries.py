@@ -1,6 +1,7 @@
 """
-A mail server that is down: with a job queue the confirmation mail is queued again after a
-capped exponential back-off, and once the server answers every owed mail goes out.
+The confirmation mail job with a job queue: queued once a second however many sign, sent as an
+outbox, and with the mail server down tried again after a capped exponential back-off, by one
+chain of retries, until every owed mail has gone out.
 """
 
 from datetime import timedelta
@@ -10,9 +11,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from petitions.tasks import (
+    MAIL_BATCH_WINDOW,
     MAIL_RETRY_MAX_DELAY,
+    mail_confirmations_soon,
     mail_retry_delay,
-    send_confirmation_mail,
+    send_owed_confirmation_mails,
 )
 
 from .conftest import make_signature
@@ -31,10 +34,10 @@ def mail_server_down(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
 
 
-def _queued_retries() -> list[DBTaskResult]:
+def _queued_jobs() -> list[DBTaskResult]:
     return list(
         DBTaskResult.objects.filter(
-            task_path__endswith="send_confirmation_mail", status="READY"
+            task_path__endswith="send_owed_confirmation_mails", status="READY"
         ).order_by("run_after")
     )
 
@@ -46,16 +49,36 @@ def test_the_back_off_doubles_from_ten_seconds_up_to_ten_minutes():
     assert mail_retry_delay(50) == MAIL_RETRY_MAX_DELAY
 
 
-def test_a_refused_mail_is_queued_again_after_the_back_off(
+def test_many_signatures_in_a_second_queue_one_job_that_starts_after_them(job_queue):
+    before = timezone.now()
+
+    for _ in range(50):
+        mail_confirmations_soon()
+
+    (job,) = _queued_jobs()
+    assert job.run_after >= before + MAIL_BATCH_WINDOW
+
+
+def test_a_signature_after_the_window_queues_another_job(job_queue, monkeypatch):
+    mail_confirmations_soon()
+    later = timezone.now().timestamp() + MAIL_BATCH_WINDOW.total_seconds()
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+
+    mail_confirmations_soon()
+
+    assert len(_queued_jobs()) == 2
+
+
+def test_a_refused_mail_is_tried_again_after_the_back_off(
     open_petition, job_queue, mail_server_down
 ):
     signature = make_signature(open_petition, confirmation_mails_requested=1)
     before = timezone.now()
 
-    send_confirmation_mail.call(signature.pk, 2)
+    assert send_owed_confirmation_mails.call(2) == 0
 
-    (retry,) = _queued_retries()
-    assert retry.args_kwargs["args"] == [signature.pk, 3]
+    (retry,) = _queued_jobs()
+    assert retry.args_kwargs["args"] == [3]
     assert (
         before + timedelta(seconds=40) <= retry.run_after <= timezone.now() + timedelta(seconds=40)
     )
@@ -63,16 +86,28 @@ def test_a_refused_mail_is_queued_again_after_the_back_off(
     assert signature.confirmation_mails_sent == 0
 
 
-def test_the_retry_sends_the_mail_once_the_server_is_back(
+def test_jobs_failing_while_a_retry_is_scheduled_leave_their_mail_to_it(
+    open_petition, job_queue, mail_server_down
+):
+    make_signature(open_petition, confirmation_mails_requested=1)
+
+    for _ in range(5):
+        send_owed_confirmation_mails.call()
+
+    assert len(_queued_jobs()) == 1
+
+
+def test_the_retry_sends_every_owed_mail_once_the_server_is_back(
     open_petition, job_queue, mail_server_down, settings, mailoutbox
 ):
-    signature = make_signature(open_petition, confirmation_mails_requested=1)
-    send_confirmation_mail.call(signature.pk)
-    (retry,) = _queued_retries()
+    first = make_signature(open_petition, confirmation_mails_requested=1)
+    send_owed_confirmation_mails.call()
+    second = make_signature(open_petition, confirmation_mails_requested=1)
+    (retry,) = _queued_jobs()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-    assert send_confirmation_mail.call(*retry.args_kwargs["args"]) is True
+    assert send_owed_confirmation_mails.call(*retry.args_kwargs["args"]) == 2
 
-    assert [message.to for message in mailoutbox] == [[signature.email]]
-    signature.refresh_from_db()
-    assert signature.confirmation_mails_sent == 1
+    assert [message.to for message in mailoutbox] == [[first.email], [second.email]]
+    first.refresh_from_db()
+    assert first.confirmation_mails_sent == 1

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -121,7 +121,7 @@ def test_drafts_and_missing_petitions_are_never_cached(draft_petition):
     response = Client().get(_page_url(draft_petition))
 
     assert response.status_code == 404
-    assert cache.get(f"public-page:en:{_page_url(draft_petition)}") is None
+    assert caches["local"].get(f"public-page:en:{_page_url(draft_petition)}") is None
 
 
 def _sign_url(petition: Petition) -> str:

@@ -225,17 +225,27 @@ def test_the_sign_request_costs_two_queries(
     assert response.status_code == 302
 
 
-def test_the_sign_request_with_the_inline_mail_job_costs_four_queries(
-    client,
-    open_petition,
-    lists_cached,
-    django_assert_num_queries,
-    django_capture_on_commit_callbacks,
+def test_the_sign_request_with_the_inline_mail_job_costs_five_queries(
+    client, open_petition, lists_cached, django_capture_on_commit_callbacks
 ):
-    # With the immediate backend the mail job runs in the request: it reads the signature and
-    # records the send.
-    with django_assert_num_queries(4), django_capture_on_commit_callbacks(execute=True):
+    # With the immediate backend the mail job runs in the request: after the petition and the
+    # upsert, it takes the signature under a row lock, records the send and finds no more.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         client.post(reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER)
+
+    # Each mail's transaction is a savepoint inside the test's own transaction.
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    assert len(statements) == 5
 
 
 def test_a_database_task_backend_queues_the_mail_instead_of_sending_it(
@@ -247,7 +257,8 @@ def test_a_database_task_backend_queues_the_mail_instead_of_sending_it(
     _sign(client, open_petition, django_capture_on_commit_callbacks)
 
     assert mailoutbox == []
-    assert DBTaskResult.objects.filter(task_path__endswith="send_confirmation_mail").count() == 1
+    jobs = DBTaskResult.objects.filter(task_path__endswith="send_owed_confirmation_mails")
+    assert jobs.count() == 1
 
 
 def test_the_sign_form_carries_a_csrf_token_and_a_post_without_one_is_refused(open_petition):

@@ -4,14 +4,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from petitions.models import Signature
-from petitions.tasks import send_confirmation_mail
+from petitions.tasks import send_owed_confirmation_mails
 
 
 class Command(BaseCommand):
     help = (
-        "Queue the confirmation mail again for pending signatures whose mail was asked for but "
-        "never sent (a worker killed mid-job, the mail server down). Run it from cron every "
-        "few minutes; a signer may get a mail twice, never zero times."
+        "Queue the confirmation mail job again when a pending signature's mail was asked for "
+        "and has not been sent for a while (a worker killed mid-job, the mail server down past "
+        "the last retry). The job sends every mail owed. Run it from cron every few minutes; a "
+        "signer may get a mail twice, never zero times."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             type=int,
             default=10,
             metavar="MINUTES",
-            help="Only signatures at least this old, so a mail still queued is left alone.",
+            help="Only for signatures at least this old, so a mail still queued is left alone.",
         )
         parser.add_argument("--dry-run", action="store_true")
 
@@ -28,16 +29,8 @@ class Command(BaseCommand):
         if older_than < 0:
             raise CommandError("--older-than must not be negative.")
         cutoff = timezone.now() - timedelta(minutes=older_than)
-        waiting = (
-            Signature.objects.awaiting_mail()
-            .filter(created_at__lte=cutoff)
-            .order_by("created_at")
-            .values_list("pk", flat=True)
-        )
-        queued = 0
-        for signature_id in waiting.iterator(chunk_size=1000):
-            if not dry_run:
-                send_confirmation_mail.enqueue(signature_id)
-            queued += 1
+        overdue = Signature.objects.awaiting_mail().filter(created_at__lte=cutoff).count()
+        if overdue and not dry_run:
+            send_owed_confirmation_mails.enqueue()
         verb = "would be queued" if dry_run else "queued"
-        self.stdout.write(f"{queued} confirmation mail(s) {verb}.")
+        self.stdout.write(f"{overdue} confirmation mail(s) {verb}.")
