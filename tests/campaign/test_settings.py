@@ -55,3 +55,30 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
 
     assert read, "no variables found: has the settings module changed shape?"
     assert not {name for name in read if f"{name}=" not in documented}
+
+
+def test_the_production_cache_url_gives_a_working_redis_cache_client():
+    # Production's CACHE_URL=redis://… needs the redis package: a start that cannot import it
+    # would fail on the first cached request, not at deploy time.
+    script = (
+        "import django; django.setup();"
+        "from django.core.cache import caches;"
+        "cache = caches['default'];"
+        "print(type(cache).__name__, type(cache._cache.get_client()).__module__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "campaign.settings",
+            "DEBUG": "True",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "redis.client"]
