@@ -41,6 +41,8 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
         {
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
             "DATABASE_URL": f"{PG}/{database}",
+            # Redis, as production runs (README): the shared cache.
+            "CACHE_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{SITE_PORT}",
             "SITE_URL": f"http://127.0.0.1:{SITE_PORT}",
@@ -59,9 +61,13 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
 
 
 def recreate_database(name: str) -> None:
+    """A fresh bench database, and an empty shared cache (nothing left from an earlier run)."""
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+    import redis
+
+    redis.Redis.from_url(bench_env(name)["CACHE_URL"]).flushdb()
 
 
 def manage(env: dict[str, str], *args: str) -> None:
