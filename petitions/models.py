@@ -323,8 +323,8 @@ class SignatureQuerySet(models.QuerySet):
         """
         The admin's date hierarchy links (years, months or days that have signatures) without
         a DISTINCT over every row's date, which takes 0.4 s at a million signatures: each
-        candidate period between the first and the last signature is probed with an EXISTS on
-        the created_at index (at most 31 probes, each a fraction of a millisecond).
+        candidate period between the first and the last signature is probed for its first row
+        on the created_at index (at most 31 probes, each a fraction of a millisecond).
         """
         if field_name != "created_at" or kind not in ("year", "month", "day") or args or kwargs:
             return super().datetimes(field_name, kind, *args, **kwargs)
@@ -353,9 +353,12 @@ class SignatureQuerySet(models.QuerySet):
         return [
             start
             for start, end in zip(starts, ends, strict=True)
-            if self.filter(
-                created_at__gte=start, **({"created_at__lt": end} if end else {})
-            ).exists()
+            # Ordered, not .exists(): without an order PostgreSQL scans the table for any row
+            # in the period, trusting them to be spread evenly, and signatures lie in the order
+            # they came (130 ms a probe at a million rows, 0.1 ms on the index).
+            if self.filter(created_at__gte=start, **({"created_at__lt": end} if end else {}))
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:1]
         ]
 
     def suspected(self) -> "SignatureQuerySet":

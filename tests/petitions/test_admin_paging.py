@@ -93,3 +93,42 @@ def test_beyond_the_limit_the_count_is_postgresqls_estimate(
     assert 'SELECT COUNT(*) AS "__count" FROM "petitions_signature"' not in sql
     assert "DATE_TRUNC" not in sql
     assert Signature.objects.count() == 40
+
+
+@pytest.mark.postgresql
+def test_the_date_hierarchy_probes_read_the_index_not_the_table(open_petition):
+    # Half the rows from today stored first, then half from five days ago: rows lie in the
+    # order they came, not spread evenly. A probe that trusts them to be spread evenly scans
+    # the table until it meets one of its period.
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    now = timezone.now()
+    Signature.objects.bulk_create(
+        Signature(
+            petition=open_petition,
+            full_name=f"Signer {n}",
+            email=f"signer{n}@example.org",
+            email_key=f"signer{n}@example.org",
+            country="GB",
+            created_at=now - timedelta(days=5 * (n // 2500), seconds=10 * (n % 2500)),
+        )
+        for n in range(5000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE petitions_signature")
+
+    with CaptureQueriesContext(connection) as captured:
+        Signature.objects.all().datetimes("created_at", "day")
+    probes = [query["sql"] for query in captured.captured_queries][1:]
+    with connection.cursor() as cursor:
+        plans = []
+        for probe in probes:
+            cursor.execute(f"EXPLAIN {probe}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+
+    assert len(probes) >= 5
+    assert not [plan for plan in plans if "Seq Scan" in plan]
