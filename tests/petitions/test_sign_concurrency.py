@@ -56,7 +56,9 @@ def test_a_hundred_concurrent_identical_submissions_make_one_row_and_no_error(
     assert statuses == [302] * SUBMISSIONS
     signature = Signature.objects.get()
     assert signature.confirmation_mails_requested == MAX_CONFIRMATION_MAILS
-    assert len(mailoutbox) == MAX_CONFIRMATION_MAILS
+    # One mail answers every request made before it went out: one to three mails, none owed.
+    assert 1 <= len(mailoutbox) <= MAX_CONFIRMATION_MAILS
+    assert signature.confirmation_mails_sent == MAX_CONFIRMATION_MAILS
 
 
 def test_a_hundred_concurrent_variants_of_one_address_make_one_row(open_petition):
