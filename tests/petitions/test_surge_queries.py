@@ -21,14 +21,14 @@ def production_jobs(settings):
     settings.COUNT_SIGNATURES_INLINE = False
 
 
-def test_confirming_costs_the_lookup_and_the_update(
+def test_confirming_costs_one_statement(
     open_petition, production_jobs, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     signature = make_signature(open_petition)
     token = emails.make_token(signature, emails.CONFIRM_SALT)
     url = reverse("petitions:confirm-signature", kwargs={"token": token})
 
-    with django_assert_num_queries(2), django_capture_on_commit_callbacks(execute=True):
+    with django_assert_num_queries(1), django_capture_on_commit_callbacks(execute=True):
         response = Client().post(url)
 
     assert response.status_code == 302
