@@ -77,14 +77,29 @@ def mail_confirmations_soon() -> None:
     send_owed_confirmation_mails.using(run_after=timezone.now() + MAIL_BATCH_WINDOW).enqueue()
 
 
-def _send_next_owed_mail(connection: BaseEmailBackend) -> bool:
+def _refusal_codes(error: smtplib.SMTPException) -> list[int]:
+    """The SMTP reply codes with which the server refused this one message, if it did."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _ in error.recipients.values()]
+    if isinstance(error, smtplib.SMTPDataError):
+        return [error.smtp_code]
+    return []  # the connection, the server or our sender: every mail would fail alike
+
+
+def _send_next_owed_mail(connection: BaseEmailBackend, passed_over: set[int]) -> bool:
     """
-    Send one owed confirmation mail, if any is left; True if one was sent. The signature stays
+    Send one owed confirmation mail, if any is left; True if one was tried. The signature stays
     locked until its send is recorded, so no other job sends it meanwhile.
+
+    A server that refuses this one message (its address, its content) must not hold up every
+    mail behind it: refused for good (5xx), the mail is recorded as answered and never tried
+    again; refused for now (4xx), it is passed over until the next job. Anything else (the
+    server down, refusing us) is raised, and the whole job tries again later.
     """
     with transaction.atomic():
         signature = (
             Signature.objects.awaiting_mail()
+            .exclude(pk__in=passed_over)
             .select_related("petition")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("pk")
@@ -93,7 +108,17 @@ def _send_next_owed_mail(connection: BaseEmailBackend) -> bool:
         if signature is None:
             return False
         connection.open()  # connects once, on the first mail: a job with nothing to send never
-        emails.send_confirmation(signature, connection=connection)
+        try:
+            emails.send_confirmation(signature, connection=connection)
+        except smtplib.SMTPException as error:
+            codes = _refusal_codes(error)
+            if not codes:
+                raise
+            # The codes only: the server's text may quote the recipient's address.
+            logger.warning("Confirmation mail refused by the mail server (%s)", codes)
+            if any(code < 500 for code in codes):
+                passed_over.add(signature.pk)
+                return True
         # One mail answers every request made so far: a signer who pressed the button three
         # times before the job ran gets one mail, not three.
         Signature.objects.filter(pk=signature.pk).update(
@@ -106,13 +131,14 @@ def _send_next_owed_mail(connection: BaseEmailBackend) -> bool:
 @task()
 def send_owed_confirmation_mails(attempt: int = 0) -> int:
     """
-    Send every confirmation mail owed, in each signer's language; return how many were sent.
+    Send every confirmation mail owed, in each signer's language; return how many were tried.
     If the mail server cannot take them now, try again after a back-off (with a job queue).
     """
     sent = 0
+    passed_over: set[int] = set()
     connection = get_connection()
     try:
-        while _send_next_owed_mail(connection):
+        while _send_next_owed_mail(connection, passed_over):
             sent += 1
             if sent % MAILS_PER_CONNECTION == 0:
                 _close(connection)

@@ -111,3 +111,37 @@ def test_the_retry_sends_every_owed_mail_once_the_server_is_back(
     assert [message.to for message in mailoutbox] == [[first.email], [second.email]]
     first.refresh_from_db()
     assert first.confirmation_mails_sent == 1
+
+
+@pytest.fixture
+def refusing_mail_server(settings):
+    settings.EMAIL_BACKEND = "tests.petitions.mail_backends.RefusingEmailBackend"
+
+
+def test_an_address_refused_for_good_holds_up_no_mail_behind_it(
+    open_petition, job_queue, refusing_mail_server, mailoutbox
+):
+    refused = make_signature(open_petition, email="no-such-user@example.org")
+    behind = make_signature(open_petition, email="fine@example.org")
+
+    send_owed_confirmation_mails.call()
+
+    assert [message.to for message in mailoutbox] == [["fine@example.org"]]
+    refused.refresh_from_db()
+    assert refused.confirmation_mails_sent == refused.confirmation_mails_requested  # given up
+    assert not _queued_jobs()  # nothing to try again
+    behind.refresh_from_db()
+    assert behind.confirmation_mails_sent == 1
+
+
+def test_an_address_refused_for_now_stays_owed_and_the_rest_go_out(
+    open_petition, job_queue, refusing_mail_server, mailoutbox
+):
+    full = make_signature(open_petition, email="mailbox-full@example.org")
+    make_signature(open_petition, email="fine@example.org")
+
+    send_owed_confirmation_mails.call()
+
+    assert [message.to for message in mailoutbox] == [["fine@example.org"]]
+    full.refresh_from_db()
+    assert full.confirmation_mails_sent == 0  # the next job, or the queue command, tries again
