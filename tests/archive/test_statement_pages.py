@@ -89,18 +89,27 @@ def test_statement_page_offers_a_citation_line(client, seeds):
 
     assert (
         "Richard Connor, “US in Tiananmen amnesty plea”, Deutsche Welle (DW), June 3, 2012. "
-        "https://www.dw.com/en/us-urges-china-to-free-tiananmen-prisoners/a-15996057. "
         "Archived at http://127.0.0.1:8000/archive/us-in-tiananmen-amnesty-plea/"
     ) in html
 
 
-def test_statement_page_links_to_the_original_source(client, seeds):
+def test_the_seed_statements_name_their_source_and_claim_no_address(client, seeds):
+    # The copies the archive was made from carry no web addresses: none is made up.
     html = _detail(client, TIBET_NETWORK)
 
+    assert "International Tibet Network" in html
+    assert all(not statement.source_url for statement in seeds.values())
+
+
+def test_a_statement_with_a_known_address_links_to_its_source(client, db):
+    make_statement(source_name="Example Network", source_url="https://example.org/statement")
+
+    html = _detail(client, "a-statement-of-our-own")
+
     assert (
-        '<a href="https://tibetnetwork.org/remembering-tiananmen-2023" rel="nofollow noopener">'
-        "International Tibet Network</a>"
+        '<a href="https://example.org/statement" rel="nofollow noopener">Example Network</a>'
     ) in html
+    assert "https://example.org/statement. Archived at" in html
 
 
 def test_statement_links_to_its_petition(client, seeds, demo_petition):

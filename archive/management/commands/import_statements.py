@@ -15,7 +15,7 @@ lines, list items starting with "- "):
     summary = "…"
     topics = ["june-fourth"]    # slugs from topics.toml
     source_name = "…"
-    source_url = "…"            # optional
+    source_url = "…"            # optional: only an address the document itself gives
     petition = "…"              # optional: slug of the related petition, linked if it exists
     translation_of = "…"        # optional: slug of the statement this one translates
     signatories = [{ name = "…", country = "GB" }, …]   # optional, in the statement's order
