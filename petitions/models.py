@@ -368,11 +368,19 @@ class SignatureQuerySet(models.QuerySet):
         return self.exclude(comment="").filter(comment_status=Signature.CommentStatus.PENDING)
 
     def public_comments(self) -> "SignatureQuerySet":
-        """Approved comments of confirmed signers: the only comments a page may show."""
+        """
+        Approved comments of confirmed signers: the only comments a page may show. Each comes
+        with `country_signers`, its country's public tally on the petition, which
+        `Signature.public_author` needs.
+        """
+        tally = CountryTally.objects.filter(
+            petition=models.OuterRef("petition"), country=models.OuterRef("country")
+        ).values("signature_count")[:1]
         return (
             self.confirmed()
             .exclude(comment="")
             .filter(comment_status=Signature.CommentStatus.APPROVED)
+            .annotate(country_signers=models.Subquery(tally))
         )
 
     def reject(self) -> int:
@@ -775,9 +783,16 @@ class Signature(models.Model):
 
     @property
     def public_author(self) -> str:
-        """Who a public page says wrote the comment: the name only if the signer agreed."""
+        """
+        Who a public page says wrote the comment: the name only if the signer agreed, else
+        "A signer from <country>", and only "A signer" when fewer than PUBLIC_COUNTRY_MIN_SIGNERS
+        signed from that country (the public tallies hide such a country: a comment must not
+        name it either). Needs `country_signers` from `SignatureQuerySet.public_comments`.
+        """
         if self.show_name_publicly:
             return self.full_name
+        if (getattr(self, "country_signers", None) or 0) < settings.PUBLIC_COUNTRY_MIN_SIGNERS:
+            return _("A signer")
         return _("A signer from %(country)s") % {"country": self.country.name}
 
     def clear(self) -> bool:

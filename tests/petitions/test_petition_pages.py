@@ -68,6 +68,35 @@ def test_the_petition_page_shows_text_target_count_progress_and_countries(
     assert 'Taiwan <span class="badge text-bg-light border">2</span>' in content
 
 
+def test_a_country_with_fewer_signers_than_the_threshold_is_named_nowhere_public(
+    client, open_petition, settings
+):
+    from django.core.cache import caches
+
+    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 3
+    for _ in range(3):
+        make_signature(open_petition, status=Signature.Status.CONFIRMED, country="HK")
+    approved = {"status": Signature.Status.CONFIRMED, "comment_status": "approved"}
+    make_signature(open_petition, country="MN", comment="From the steppe.", **approved)
+    make_signature(open_petition, country="HK", comment="Never forget.", **approved)
+    count_signatures()
+
+    page = _detail(client, open_petition).content.decode()
+    data = client.get(
+        reverse("petitions:petition-count", kwargs={"slug": open_petition.slug})
+    ).json()
+    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 1
+    caches["local"].clear()
+    below_threshold = _detail(client, open_petition).content.decode()
+
+    assert data["top_countries"] == [{"country": "HK", "signature_count": 4}]
+    assert 'Hong Kong <span class="badge' in page and "A signer from Hong Kong" in page
+    # Neither in the tallies nor as the lone commenter's country (the form's list names all).
+    assert 'Mongolia <span class="badge' not in page and "A signer from Mongolia" not in page
+    assert "From the steppe." in page and "A signer</figcaption>" in page
+    assert "A signer from Mongolia" in below_threshold
+
+
 def test_the_petition_page_lists_only_consenting_confirmed_signers_and_never_an_email(
     client, signed_petition
 ):
