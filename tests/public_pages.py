@@ -2,8 +2,10 @@
 Every public page, in one list, for the tests that must hold on all of them (no request to
 another origin, no Content-Security-Policy violation). A new public page belongs here.
 
-Paths are format strings: `{petition}` is an open petition's slug, `{statement}` a published
-statement's slug.
+Paths are format strings: `{petition}` is an open petition's slug (taking signatures and
+endorsements), `{closed}` a closed one's, `{statement}` a published statement's slug, and
+`{confirm}`, `{withdraw}` and `{endorsement}` the tokens of a pending signature's and a pending
+endorsement's mailed links.
 """
 
 PUBLIC_PAGES = [
@@ -21,6 +23,13 @@ PUBLIC_PAGES = [
     "/petitions/{petition}/endorse/confirmed/",
     "/petitions/{petition}/endorsements/",
     "/zh-hans/petitions/{petition}/endorsements/",
+    "/petitions/{closed}/",
+    "/petitions/{closed}/endorse/",
+    "/petitions/confirm/{confirm}/",
+    "/zh-hant/petitions/confirm/{confirm}/",
+    "/petitions/withdraw/{withdraw}/",
+    "/petitions/endorsement/confirm/{endorsement}/",
+    "/petitions/confirm/not-a-valid-link/",
     "/archive/",
     "/archive/{statement}/",
     "/about/",
