@@ -1,4 +1,6 @@
+import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 import pytest
 
@@ -11,6 +13,8 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# RFC 3339 date-time, as Atom requires (section 3.3): a "T", seconds, and an explicit offset.
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
 def _feed(client) -> ET.Element:
@@ -36,6 +40,44 @@ def test_feed_is_atom_with_one_entry_per_published_statement(client, seeds):
     assert links == {f"http://testserver/archive/{slug}/" for slug in SEED_SLUGS}
     assert all(entry.find(f"{ATOM}title").text for entry in entries)
     assert all(entry.find(f"{ATOM}updated").text for entry in entries)
+
+
+def _is_rfc_3339(text: str) -> bool:
+    return bool(RFC_3339.fullmatch(text)) and datetime.fromisoformat(text).tzinfo is not None
+
+
+def test_the_feed_has_an_id_a_title_an_updated_time_and_a_link_to_itself(client, seeds):
+    root = _feed(client)
+
+    assert root.find(f"{ATOM}id").text
+    assert root.find(f"{ATOM}title").text == "Candlelight: archive of statements"
+    assert _is_rfc_3339(root.find(f"{ATOM}updated").text)
+    self_links = [link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert [link.get("href") for link in self_links] == ["http://testserver/archive/feed.atom"]
+
+
+def test_each_feed_entry_has_an_id_an_author_and_an_updated_time(client, seeds):
+    by_address = {f"http://testserver/archive/{slug}/": seeds[slug] for slug in SEED_SLUGS}
+
+    entries = _feed(client).findall(f"{ATOM}entry")
+
+    assert len(entries) == len(SEED_SLUGS)
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert all(ids) and len(set(ids)) == len(ids)
+    for entry in entries:
+        statement = by_address[entry.find(f"{ATOM}link").get("href")]
+        # The statement's author where the document names one, else its publisher.
+        expected_author = statement.author or statement.publisher
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == expected_author
+        assert _is_rfc_3339(entry.find(f"{ATOM}updated").text)
+
+
+def test_a_feed_entry_without_an_author_is_by_its_publisher(client, db):
+    make_statement(publisher="Human Rights in China", author="")
+
+    (entry,) = _feed(client).findall(f"{ATOM}entry")
+
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == "Human Rights in China"
 
 
 def test_feed_entries_carry_their_language(client, seeds):

@@ -2,13 +2,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campaign import staff
+from petitions.models import Endorsement, ExportRecord, Petition, Signature
 from tests.conftest import log_in_with_second_factor
+from tests.petitions.conftest import make_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +64,69 @@ def test_a_logged_in_staff_member_without_second_factor_is_sent_to_the_login(
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# The admin's own pages (export, bulk invalidation, erasure, import), added by get_urls():
+# each must ask for the second factor as the changelists do.
+CUSTOM_ADMIN_PAGES = [
+    "/admin/petitions/signature/export/",
+    "/admin/petitions/petition/free-the-archive/export/",
+    "/admin/petitions/signature/invalidate/",
+    "/admin/petitions/signature/erase-person/",
+    "/admin/petitions/endorsement/import/",
+]
+
+
+@pytest.mark.parametrize("path", CUSTOM_ADMIN_PAGES)
+def test_without_second_factor_no_custom_admin_page_opens_and_nothing_is_exported(
+    client, settings, staff_member, open_petition, path
+):
+    settings.STAFF_REQUIRE_2FA = True
+    make_signature(open_petition, status=Signature.Status.CONFIRMED)
+    client.force_login(staff_member)
+
+    page = client.get(path)
+    download = client.get(path, {"download": "1"})
+
+    for response in (page, download):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    assert not ExportRecord.objects.exists()
+
+
+def test_without_second_factor_confirmed_invalidation_erasure_and_import_change_nothing(
+    client, settings, staff_member, open_petition
+):
+    settings.STAFF_REQUIRE_2FA = True
+    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
+    signature = make_signature(
+        open_petition, status=Signature.Status.CONFIRMED, email="ann@spam.example"
+    )
+    client.force_login(staff_member)
+    upload = SimpleUploadedFile(
+        "organisations.txt", b"Imported Org | GB | https://imported.example\n"
+    )
+
+    responses = [
+        client.post(
+            "/admin/petitions/signature/invalidate/",
+            {"email_domain": "spam.example", "confirm": "1"},
+        ),
+        client.post(
+            "/admin/petitions/signature/erase-person/",
+            {"email": "ann@spam.example", "confirm": "1"},
+        ),
+        client.post(
+            "/admin/petitions/endorsement/import/",
+            {"petition": open_petition.pk, "file": upload},
+        ),
+    ]
+
+    assert [response.status_code for response in responses] == [302, 302, 302]
+    assert all(r["Location"].startswith("/admin/login/") for r in responses)
+    signature.refresh_from_db()
+    assert (signature.status, signature.email) == (Signature.Status.CONFIRMED, "ann@spam.example")
+    assert not Endorsement.objects.exists()
 
 
 def test_password_and_current_token_open_the_admin(client, settings, staff_member, device):

@@ -1,5 +1,10 @@
+import html
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from petitions.models import Signature
 
@@ -38,6 +43,28 @@ def test_the_signature_changelist_filters_by_petition_status_and_country(
     assert "Taiwan Confirmed" in content
     assert "Britain Pending" not in content
     assert "Closed Signer" not in content
+
+
+def test_the_signature_changelists_past_7_days_link_leaves_out_older_signatures(
+    admin_client, open_petition
+):
+    month_ago = timezone.now() - timedelta(days=30)
+    make_signature(open_petition, full_name="Signed Today")
+    make_signature(open_petition, full_name="Signed Last Month", created_at=month_ago)
+    url = reverse("admin:petitions_signature_changelist")
+    # The link staff click, as the date filter renders it (created_at__gte and created_at__lt).
+    unfiltered = admin_client.get(url).content.decode()
+    (href,) = re.findall(r'<a href="([^"]*)"[^>]*>Past 7 days</a>', unfiltered)
+    query = html.unescape(href)
+
+    response = admin_client.get(url + query)
+
+    assert "created_at__gte=" in query and "created_at__lt=" in query
+    assert "Signed Today" in unfiltered and "Signed Last Month" in unfiltered
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Signed Today" in content
+    assert "Signed Last Month" not in content
 
 
 def test_the_signature_search_finds_an_exact_email_through_the_canonical_key(

@@ -1,7 +1,10 @@
 """Staff approve and reject endorsements in the admin; the contact is told in their language."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
 from petitions.models import Endorsement, Petition
@@ -86,6 +89,28 @@ def test_rejecting_with_a_reason_tells_the_contact_in_their_language(act, endors
     assert "We could not verify the organisation." in message.body
     assert "Your organisation" not in message.subject  # in Chinese, not English
     assert "開放檔案" in message.subject  # the petition's Traditional Chinese title
+
+
+def test_rejecting_writes_an_admin_history_entry_naming_the_staff_member_and_reason(
+    act, admin_client, admin_user, endorsable
+):
+    endorsement = make_endorsement(endorsable, "Rejected Circle")
+    reason = "We could not verify the organisation."
+
+    act("reject_selected", [endorsement], reason=reason)
+
+    entry = LogEntry.objects.get()
+    assert entry.user == admin_user
+    assert entry.action_flag == CHANGE
+    assert entry.get_edited_object() == endorsement
+    assert entry.change_message == f"Rejected the endorsement: {reason}"
+    # And on the endorsement's history page, where staff look it up.
+    history = admin_client.get(
+        reverse("admin:petitions_endorsement_history", args=[endorsement.pk])
+    ).content.decode()
+    assert re.findall(r"<td>(.*?)</td>\s*<td>(.*?)</td>", history) == [
+        (admin_user.get_username(), f"Rejected the endorsement: {reason}")
+    ]
 
 
 def test_an_approval_mail_is_in_simplified_chinese_for_a_simplified_chinese_contact(

@@ -256,6 +256,38 @@ def test_endorsements_export_the_approved_ones(manager_client, open_petition):
     assert ExportRecord.objects.get().kind == "endorsements"
 
 
+def test_the_endorsement_export_adds_the_contact_only_when_email_is_ticked(
+    manager_client, open_petition
+):
+    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
+    make_endorsement(
+        open_petition,
+        "Tibet Network",
+        status="approved",
+        contact_name="Pema Example",
+        email="pema@tibet-network.example",
+    )
+    url = reverse(
+        "admin:petitions_petition_export_endorsements", kwargs={"slug": open_petition.slug}
+    )
+
+    _, with_contact = _download(manager_client, url, include_email="on")
+    _, without_contact = _download(manager_client, url)
+
+    header, row = _rows(with_contact)
+    assert header[-2:] == ["contact name", "contact email"]
+    assert row[0] == "Tibet Network"
+    assert row[-2:] == ["Pema Example", "pema@tibet-network.example"]
+    plain_header, plain_row = _rows(without_contact)
+    assert plain_header == ["organisation", "country", "website", "statement", "approved"]
+    assert len(plain_row) == 5
+    assert b"Pema Example" not in without_contact
+    assert b"pema@tibet-network.example" not in without_contact
+    first, second = ExportRecord.objects.order_by("pk")
+    assert first.columns[-2:] == ["contact name", "contact email"]
+    assert "contact email" not in second.columns
+
+
 def test_export_records_are_readable_and_editable_by_nobody(admin_client, open_petition):
     make_signature(open_petition, status="confirmed")
     _download(admin_client, _export_url(open_petition))

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from petitions.counting import count_signatures, reconcile_petition
-from petitions.models import CountryTally, Endorsement, Petition, Signature
+from petitions.models import CountryTally, Endorsement, Petition, Signature, SignatureQuerySet
 
 from .conftest import make_signature
 from .endorsement_helpers import make_endorsement
@@ -154,6 +154,75 @@ def test_it_works_in_batches_and_a_second_run_finds_nothing_to_do(open_petition,
         "Purged: unconfirmed signatures deleted: 0, unconfirmed endorsements deleted: 0, "
         "client hashes erased: 0, signatures erased: 0, endorsement contacts erased: 0."
     )
+
+
+class Interrupted(Exception):
+    """A run cut short midway: the process killed, the connection lost."""
+
+
+# Real transactions: the first batch is committed before the second one breaks, as in a run
+# that cron started and something killed.
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_run_leaves_whole_batches_and_a_second_run_finishes_the_job(
+    long_closed, monkeypatch
+):
+    signatures = [
+        make_signature(
+            long_closed,
+            status="confirmed",
+            full_name=f"Named Person {n}",
+            comment="I sign.",
+            show_name_publicly=True,
+            country="TW",
+        )
+        for n in range(5)
+    ]
+    count_signatures()
+    erase = SignatureQuerySet.erase_personal_data
+    batches = []
+
+    def erase_then_break_in_the_second_batch(batch: SignatureQuerySet) -> int:
+        batches.append(batch)
+        erased = erase(batch)  # the second batch's rows are written, then the run breaks
+        if len(batches) == 2:
+            raise Interrupted
+        return erased
+
+    monkeypatch.setattr(
+        SignatureQuerySet, "erase_personal_data", erase_then_break_in_the_second_batch
+    )
+
+    with pytest.raises(Interrupted):
+        _purge("--batch-size", "2")
+
+    # The first batch (the two lowest ids) is erased whole, the second rolled back whole.
+    names = dict(Signature.objects.values_list("pk", "full_name"))
+    assert [names[s.pk] for s in signatures] == [
+        "",
+        "",
+        "Named Person 2",
+        "Named Person 3",
+        "Named Person 4",
+    ]
+    assert Signature.objects.filter(full_name="", comment="", email="").count() == 2
+    assert Signature.objects.filter(show_name_publicly=True).count() == 3
+    assert set(Signature.objects.values_list("status", "is_counted", "country")) == {
+        ("confirmed", True, "TW")
+    }
+    long_closed.refresh_from_db()
+    assert long_closed.signature_count == 5
+
+    monkeypatch.undo()
+    output = _purge("--batch-size", "2")
+
+    assert "signatures erased: 3" in output
+    assert set(Signature.objects.values_list("full_name", "email", "email_key", "comment")) == {
+        ("", "", None, "")
+    }
+    long_closed.refresh_from_db()
+    assert long_closed.signature_count == 5
+    assert count_signatures() == 0
+    assert CountryTally.objects.get(petition=long_closed, country="TW").signature_count == 5
 
 
 def test_a_petition_staff_closed_by_hand_counts_from_its_last_change(open_petition):

@@ -59,6 +59,22 @@ def test_a_ticked_consent_is_stored_with_its_time_and_wording_version(
 
 
 @pytest.mark.parametrize(
+    "consents",
+    [{}, {"show_name_publicly": "on"}, {"wants_updates": "on"}],
+    ids=["no-consent", "name-shown", "wants-updates"],
+)
+def test_a_signature_stores_the_privacy_notice_version_the_signer_was_shown(
+    client, open_petition, settings, django_capture_on_commit_callbacks, consents
+):
+    # Every signer was shown the notice, consent or not: its version goes with every row.
+    settings.PRIVACY_NOTICE_VERSION = "2031-06-04"
+
+    _sign(client, open_petition, django_capture_on_commit_callbacks, **consents)
+
+    assert Signature.objects.get().privacy_notice_version == "2031-06-04"
+
+
+@pytest.mark.parametrize(
     ("first", "second"),
     [
         ("Ann@Example.org", " ann@example.org "),
