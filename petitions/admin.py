@@ -255,6 +255,9 @@ class SignatureAdmin(admin.ModelAdmin):
     # A million rows: no COUNT(*) of the whole table on every page, nor for the pagination.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    # Drawing the rows is most of the page's time (the admin renders each cell and checkbox in
+    # Python: 100 rows took 150-300 ms on a busy machine); 50 keep a page well under 300 ms.
+    list_per_page = 50
     search_fields = ["full_name"]
     search_help_text = _("A name (or part of it), or an exact email address.")
     actions = [

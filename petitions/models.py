@@ -708,12 +708,15 @@ class Signature(models.Model):
                 name="signature_public_recent_idx",
             ),
             # Admin changelist filtered by petition and status, newest first; reconciliation's
-            # per-petition count of confirmed rows.
+            # per-petition count of confirmed rows. The admin orders by "-created_at", "-pk": with
+            # the id in the index a page is read in order, not sorted; without it PostgreSQL
+            # walked the newest rows of every petition to find this one's (30 ms a page).
             models.Index(
-                fields=["petition", "status", "-created_at"], name="signature_petition_status_idx"
+                fields=["petition", "status", "-created_at", "-id"],
+                name="signature_petition_status_idx",
             ),
             # Admin changelist unfiltered or by date (date_hierarchy), newest first.
-            models.Index(fields=["-created_at"], name="signature_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="signature_created_idx"),
             # The purge of stale unconfirmed rows: pending ones by age.
             models.Index(
                 fields=["created_at"],
@@ -757,8 +760,8 @@ class Signature(models.Model):
             models.Index(
                 fields=["-created_at"], condition=~Q(comment=""), name="signature_commented_idx"
             ),
-            # Admin country filter: WHERE country = %s ORDER BY created_at DESC.
-            models.Index(fields=["country", "-created_at"], name="signature_country_idx"),
+            # Admin country filter: WHERE country = %s ORDER BY created_at DESC, id DESC.
+            models.Index(fields=["country", "-created_at", "-id"], name="signature_country_idx"),
             # Petition page, approved comments of confirmed signers: WHERE petition_id = %s AND
             # status = 'confirmed' AND comment_status = 'approved' ORDER BY confirmed_at DESC.
             models.Index(
