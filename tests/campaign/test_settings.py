@@ -82,3 +82,30 @@ def test_the_production_cache_url_gives_a_working_redis_cache_client():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "redis.client"]
+
+
+def test_postgresql_connections_are_kept_and_checked_before_reuse_without_a_pool():
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "db = settings.DATABASES['default'];"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], 'pool' in db.get('OPTIONS', {}))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "campaign.settings",
+        "DEBUG": "True",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/candlelight",
+    }
+    environment.pop("DATABASE_POOL_MAX_SIZE", None)
+
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True", "False"]

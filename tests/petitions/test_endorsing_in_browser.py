@@ -90,6 +90,7 @@ def test_a_contact_endorses_confirms_and_staff_approve_in_the_admin(
     expect(link).to_have_attribute("href", "https://lantern.example.org")
     expect(link).to_have_attribute("rel", "nofollow noopener")
     expect(page.locator("main")).not_to_contain_text("Lin Contact")
+    assert_accessible(page)  # the petition page with its endorsements shown
 
     page.goto(f"{petition_url}endorsements/")
     expect(page.locator("main")).to_contain_text("Example Lantern Society")
