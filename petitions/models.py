@@ -473,33 +473,33 @@ class SignatureQuerySet(models.QuerySet):
         """
         now = timezone.now()
         consented = show_name_publicly or wants_updates
-        values = (
-            petition.pk,
-            full_name,
-            email,
-            email_key(email),
-            country,
-            comment,
-            Signature.CommentStatus.PENDING,
-            network,
-            show_name_publicly,
-            wants_updates,
+        values = {
+            "petition_id": petition.pk,
+            "full_name": full_name,
+            "email": email,
+            "email_key": email_key(email),
+            "country": country,
+            "comment": comment,
+            "comment_status": Signature.CommentStatus.PENDING,
+            "network": network,
+            "show_name_publicly": show_name_publicly,
+            "wants_updates": wants_updates,
             # A consent is the ticked box: its time and the version of the box's wording are
             # stored with it, and none without it. The privacy notice's version is stored with
             # every signature: each signer was shown it, consent or not.
-            now if consented else None,
-            CONSENT_VERSION if consented else "",
-            settings.PRIVACY_NOTICE_VERSION,
-            client_hash,
-            language,
-            now,
-            1,  # confirmation_mails_requested
-            0,  # confirmation_mails_sent
-            False,  # is_counted
-        )
+            "consented_at": now if consented else None,
+            "consent_version": CONSENT_VERSION if consented else "",
+            "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "client_hash": client_hash,
+            "language": language,
+            "created_at": now,
+            "confirmation_mails_requested": 1,
+            "confirmation_mails_sent": 0,
+            "is_counted": False,
+        }
         connection = connections[self._db or router.db_for_write(self.model)]
         adapt = connection.ops.adapt_datetimefield_value
-        params = [*(adapt(v) if v is now else v for v in values), status]
+        params = [*(adapt(v) if v is now else v for v in values.values()), status]
         if rate_limit is None:
             rate_params = []
         else:
@@ -512,44 +512,19 @@ class SignatureQuerySet(models.QuerySet):
                 adapt(now - timedelta(days=1)),
                 max(rate_limit.per_minute, rate_limit.per_day),
             ]
-        sql = _sign_sql(rate_limit is not None)
+        sql = _sign_sql(tuple(values), rate_limited=rate_limit is not None)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
             row = cursor.fetchone()
         return row[0] if row else None
 
 
-# The columns the sign upsert writes, in the order of `SignatureQuerySet.sign`'s values; the
-# status comes last, decided in the statement itself.
-_SIGN_COLUMNS = (
-    "petition_id",
-    "full_name",
-    "email",
-    "email_key",
-    "country",
-    "comment",
-    "comment_status",
-    "network",
-    "show_name_publicly",
-    "wants_updates",
-    "consented_at",
-    "consent_version",
-    "privacy_notice_version",
-    "client_hash",
-    "language",
-    "created_at",
-    "confirmation_mails_requested",
-    "confirmation_mails_sent",
-    "is_counted",
-    "status",
-)
-
-
 @functools.cache
-def _sign_sql(rate_limited: bool) -> str:
+def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     """
-    The sign upsert, built once: only the column names above are formatted in (plain names,
-    no quoting needed), every value is a parameter. With a rate limit, `limited` reads the
+    The sign upsert, built once: only the column names `SignatureQuerySet.sign` gives are
+    formatted in (plain names, no quoting needed), every value is a parameter; the status comes
+    last, decided in the statement itself. With a rate limit, `limited` reads the
     client's recent signatures on the petition (at most the larger limit of them, newest first,
     through signature_client_recent_idx) and is true when either limit is reached: the new row
     is then suspected, and a duplicate of a pending row asks for no mail.
@@ -569,9 +544,9 @@ def _sign_sql(rate_limited: bool) -> str:
     # The status is a scalar subquery inside VALUES, where every literal takes its column's
     # type (in an INSERT ... SELECT PostgreSQL would read a NULL timestamp as text).
     status = f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
-    placeholders = ", ".join(["%s"] * (len(_SIGN_COLUMNS) - 1))
+    placeholders = ", ".join(["%s"] * len(columns))
     return (
-        f"INSERT INTO petitions_signature ({', '.join(_SIGN_COLUMNS)}) "  # noqa: S608
+        f"INSERT INTO petitions_signature ({', '.join(columns)}, status) "  # noqa: S608
         f"VALUES ({placeholders}, {status}) "
         "ON CONFLICT (petition_id, email_key) DO UPDATE "
         "SET confirmation_mails_requested = petitions_signature.confirmation_mails_requested + 1, "

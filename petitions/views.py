@@ -166,16 +166,29 @@ SIGNATURE_LINK_FIELDS = [
 ]
 
 
+def _invalid_link(
+    request: HttpRequest, reason: str, status: int, *, endorsement: bool = False
+) -> HttpResponse:
+    """The page that explains why a mailed link is no good: expired, broken, gone, closed."""
+    context = {"reason": reason, "endorsement": endorsement}
+    return render(request, "petitions/link_invalid.html", context, status=status)
+
+
 def _link_target(
-    request: HttpRequest, token: str, salt: str, max_age_seconds: int | None
+    request: HttpRequest,
+    token: str,
+    salt: str,
+    max_age_seconds: int | None,
+    *,
+    endorsement: bool = False,
 ) -> int | HttpResponse:
     """The id a mailed link names, or the page that explains why the link is no good."""
     try:
         return emails.read_token(token, salt, max_age_seconds)
     except signing.SignatureExpired:
-        return render(request, "petitions/link_invalid.html", {"reason": "expired"}, status=410)
+        return _invalid_link(request, "expired", 410, endorsement=endorsement)
     except signing.BadSignature:
-        return render(request, "petitions/link_invalid.html", {"reason": "invalid"}, status=400)
+        return _invalid_link(request, "invalid", 400, endorsement=endorsement)
 
 
 def _signature_from_token(
@@ -196,7 +209,7 @@ def _signature_from_token(
             )
         )
     except Signature.DoesNotExist:
-        return render(request, "petitions/link_invalid.html", {"reason": "gone"}, status=404)
+        return _invalid_link(request, "gone", 404)
 
 
 def _count_soon() -> None:
@@ -305,9 +318,9 @@ def confirm_signature(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(signature, HttpResponse):
         return signature
     if signature.status == Signature.Status.WITHDRAWN:
-        return render(request, "petitions/link_invalid.html", {"reason": "withdrawn"}, status=410)
+        return _invalid_link(request, "withdrawn", 410)
     if signature.status == Signature.Status.PENDING and not signature.petition.accepts_signatures:
-        return render(request, "petitions/link_invalid.html", {"reason": "closed"}, status=410)
+        return _invalid_link(request, "closed", 410)
     if request.method == "POST":  # confirmed already, or suspected: nothing to do
         return redirect("petitions:thank-you", slug=signature.petition.slug)
     return render(request, "petitions/signature_confirm.html", {"signature": signature})
@@ -407,24 +420,18 @@ def endorse_check_email(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/endorsement_check_email.html", {"petition": petition})
 
 
-def _invalid_endorsement_link(request: HttpRequest, reason: str, status: int) -> HttpResponse:
-    context = {"reason": reason, "endorsement": True}
-    return render(request, "petitions/link_invalid.html", context, status=status)
-
-
 @require_http_methods(["GET", "POST"])
 def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a Confirm button and changes nothing; POST sends it on to staff review."""
-    try:
-        endorsement_id = emails.read_token(
-            token,
-            emails.ENDORSEMENT_CONFIRM_SALT,
-            settings.CONFIRMATION_LINK_MAX_AGE_DAYS * DAY,
-        )
-    except signing.SignatureExpired:
-        return _invalid_endorsement_link(request, "expired", 410)
-    except signing.BadSignature:
-        return _invalid_endorsement_link(request, "invalid", 400)
+    endorsement_id = _link_target(
+        request,
+        token,
+        emails.ENDORSEMENT_CONFIRM_SALT,
+        settings.CONFIRMATION_LINK_MAX_AGE_DAYS * DAY,
+        endorsement=True,
+    )
+    if isinstance(endorsement_id, HttpResponse):
+        return endorsement_id
     endorsement = (
         Endorsement.objects.select_related("petition", "organisation")
         .filter(
@@ -434,12 +441,12 @@ def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if endorsement is None:
-        return _invalid_endorsement_link(request, "gone", 404)
+        return _invalid_link(request, "gone", 404, endorsement=True)
     if (
         endorsement.status == Endorsement.Status.PENDING
         and not endorsement.petition.accepts_signatures
     ):
-        return _invalid_endorsement_link(request, "closed", 410)
+        return _invalid_link(request, "closed", 410, endorsement=True)
     if request.method == "POST":
         endorsement.confirm()
         return redirect("petitions:endorsement-confirmed", slug=endorsement.petition.slug)

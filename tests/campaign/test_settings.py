@@ -6,12 +6,13 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
-def _start_django(**environment: str) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter, as a server start would."""
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def _start_django(script: str = "", **environment: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, as a server start would, then run `script`."""
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_POOL_MAX_SIZE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=PROJECT_DIR,
         env={**env, "DJANGO_SETTINGS_MODULE": "campaign.settings"},
         capture_output=True,
@@ -60,24 +61,11 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
 def test_the_production_cache_url_gives_a_working_redis_cache_client():
     # Production's CACHE_URL=redis://… needs the redis package: a start that cannot import it
     # would fail on the first cached request, not at deploy time.
-    script = (
-        "import django; django.setup();"
-        "from django.core.cache import caches;"
-        "cache = caches['default'];"
-        "print(type(cache).__name__, type(cache._cache.get_client()).__module__)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "campaign.settings",
-            "DEBUG": "True",
-            "CACHE_URL": "redis://127.0.0.1:6379/1",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _start_django(
+        "from django.core.cache import caches; cache = caches['default'];"
+        "print(type(cache).__name__, type(cache._cache.get_client()).__module__)",
+        DEBUG="True",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
 
     assert result.returncode == 0, result.stderr
@@ -85,26 +73,11 @@ def test_the_production_cache_url_gives_a_working_redis_cache_client():
 
 
 def test_postgresql_connections_are_kept_and_checked_before_reuse_without_a_pool():
-    script = (
-        "import django; django.setup(); from django.conf import settings;"
-        "db = settings.DATABASES['default'];"
-        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], 'pool' in db.get('OPTIONS', {}))"
-    )
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "campaign.settings",
-        "DEBUG": "True",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/candlelight",
-    }
-    environment.pop("DATABASE_POOL_MAX_SIZE", None)
-
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = _start_django(
+        "from django.conf import settings; db = settings.DATABASES['default'];"
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], 'pool' in db.get('OPTIONS', {}))",
+        DEBUG="True",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/candlelight",
     )
 
     assert result.returncode == 0, result.stderr

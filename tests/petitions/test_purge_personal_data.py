@@ -80,19 +80,26 @@ def test_client_hashes_are_erased_after_a_day(open_petition):
     assert recent.client_hash == "b" * 32
 
 
-def test_personal_data_of_a_long_closed_petition_is_erased_and_the_counts_survive(
-    long_closed, closed_petition
-):
-    for n in range(3):
+def _named_signers(petition: Petition, count: int, **extra: object) -> list[Signature]:
+    """Confirmed signers from Taiwan with a public name and a comment: data to erase."""
+    return [
         make_signature(
-            long_closed,
+            petition,
             status="confirmed",
             full_name=f"Named Person {n}",
             comment="I sign.",
             show_name_publicly=True,
             country="TW",
-            client_hash="c" * 32,
+            **extra,
         )
+        for n in range(count)
+    ]
+
+
+def test_personal_data_of_a_long_closed_petition_is_erased_and_the_counts_survive(
+    long_closed, closed_petition
+):
+    _named_signers(long_closed, 3, client_hash="c" * 32)
     recent_close = make_signature(closed_petition, status="confirmed", full_name="Kept Person")
     form = make_endorsement(long_closed, status="approved")
     imported = make_endorsement(
@@ -166,17 +173,7 @@ class Interrupted(Exception):
 def test_an_interrupted_run_leaves_whole_batches_and_a_second_run_finishes_the_job(
     long_closed, monkeypatch
 ):
-    signatures = [
-        make_signature(
-            long_closed,
-            status="confirmed",
-            full_name=f"Named Person {n}",
-            comment="I sign.",
-            show_name_publicly=True,
-            country="TW",
-        )
-        for n in range(5)
-    ]
+    signatures = _named_signers(long_closed, 5)
     count_signatures()
     erase = SignatureQuerySet.erase_personal_data
     batches = []
