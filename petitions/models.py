@@ -264,7 +264,8 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=ORGANISATION_NAME_MAX_LENGTH)
     # `organisation_names.match_key(name)`: case, spacing, punctuation and look-alike letters
     # ignored. Unique, so two spellings of one NGO can never become two rows, even when two
-    # requests create it at once; the index also serves the lookup by submitted name.
+    # requests create it at once; the index also serves the lookup by submitted name. Never
+    # empty (a CheckConstraint): names without a letter or digit would all be one organisation.
     match_key = models.CharField(
         _("match key"), max_length=MATCH_KEY_MAX_LENGTH, unique=True, editable=False
     )
@@ -279,16 +280,14 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(match_key=""), name="organisation_match_key_not_empty"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        # A staff correction in the admin is held to the same rule as the endorse form.
-        try:
-            validate_matchable_name(self.name)
-        except ValidationError as error:
-            raise ValidationError({"name": error}) from error
 
     def save(self, *args: object, **kwargs: object) -> None:
         # A derived column, not a side effect: the key must follow the name wherever it is set
@@ -298,6 +297,13 @@ class Organisation(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "match_key"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # A staff correction in the admin is held to the same rule as the endorse form.
+        try:
+            validate_matchable_name(self.name)
+        except ValidationError as error:
+            raise ValidationError({"name": error}) from error
 
     @property
     def website_domain(self) -> str:
