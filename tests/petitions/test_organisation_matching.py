@@ -185,16 +185,22 @@ def test_the_endorsement_import_skips_a_name_without_a_letter_or_digit(endorsabl
     ]
 
 
-def test_staff_cannot_rename_an_organisation_to_a_name_without_a_letter(admin_client):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("???", "at least one letter or digit"), ("ß" * 120, "Please shorten the name")],
+)
+def test_staff_cannot_rename_an_organisation_to_a_name_without_a_usable_key(
+    admin_client, name, message
+):
     organisation = Organisation.objects.create(name="Real Org")
 
     response = admin_client.post(
         reverse("admin:petitions_organisation_change", args=[organisation.pk]),
-        {"name": "???", "country": "", "website": ""},
+        {"name": name, "country": "", "website": ""},
     )
 
     assert response.status_code == 200
-    assert "at least one letter or digit" in response.content.decode()
+    assert message in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.name == "Real Org"
 

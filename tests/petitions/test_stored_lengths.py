@@ -150,28 +150,63 @@ def _assert_address_fits(address: str) -> None:
     assert len(email_key(address)) <= EMAIL_KEY_MAX_LENGTH, address
 
 
-@property_settings
-@given(address=addresses)
-def test_no_address_the_sign_form_accepts_overflows_its_columns(db, address):
-    form = SignatureForm({**VALID_SIGNER, "email": address})
-
-    if form.is_valid():
-        _assert_address_fits(form.cleaned_data["email"])
+def _column_length(model: type, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 @property_settings
-@given(address=addresses, name=names)
-def test_no_value_the_endorse_form_accepts_overflows_its_columns(address, name):
-    form = EndorsementForm({**VALID_ENDORSEMENT, "email": address, "organisation_name": name})
+@given(address=addresses, full_name=names, comment=st.text(characters, max_size=1010))
+def test_no_value_the_sign_form_accepts_overflows_its_column(db, address, full_name, comment):
+    form = SignatureForm(
+        {**VALID_SIGNER, "email": address, "full_name": full_name, "comment": comment}
+    )
 
     form.is_valid()
 
+    for field, value in form.cleaned_data.items():
+        if isinstance(value, str) and _column_length(Signature, field):
+            assert len(value) <= _column_length(Signature, field), field
+    if "email" in form.cleaned_data:
+        _assert_address_fits(form.cleaned_data["email"])
+
+
+# Where each text field of the endorse form is stored.
+ENDORSEMENT_COLUMNS = {
+    "organisation_name": [(Organisation, "name"), (Endorsement, "submitted_name")],
+    "website": [(Organisation, "website"), (Endorsement, "submitted_website")],
+    "contact_name": [(Endorsement, "contact_name")],
+    "contact_role": [(Endorsement, "contact_role")],
+    "email": [(Endorsement, "email")],
+    "statement": [(Endorsement, "statement")],
+}
+
+
+@property_settings
+@given(
+    address=addresses,
+    texts=st.fixed_dictionaries(
+        {
+            "organisation_name": names,
+            "contact_name": names,
+            "contact_role": names,
+            "statement": st.text(characters, max_size=520),
+        }
+    ),
+    website=st.builds(lambda domain: f"https://{domain}/", domains),
+)
+def test_no_value_the_endorse_form_accepts_overflows_its_column(address, texts, website):
+    form = EndorsementForm({**VALID_ENDORSEMENT, **texts, "email": address, "website": website})
+
+    form.is_valid()
+
+    for field, columns in ENDORSEMENT_COLUMNS.items():
+        if field in form.cleaned_data:
+            for model, column in columns:
+                assert len(form.cleaned_data[field]) <= _column_length(model, column), field
     if "email" in form.cleaned_data:
         _assert_address_fits(form.cleaned_data["email"])
     if "organisation_name" in form.cleaned_data:
-        accepted = form.cleaned_data["organisation_name"]
-        assert len(accepted) <= ORGANISATION_NAME_MAX_LENGTH
-        assert 0 < len(match_key(accepted)) <= MATCH_KEY_MAX_LENGTH
+        assert 0 < len(match_key(form.cleaned_data["organisation_name"])) <= MATCH_KEY_MAX_LENGTH
 
 
 @property_settings
