@@ -301,3 +301,20 @@ def test_no_field_a_moderator_can_edit_breaks_or_blocks_counting(
 
         assert Signature.objects.get(pk=waiting.pk).is_counted, name
         _assert_counts_follow_the_signatures()
+
+
+def test_the_migration_records_where_already_counted_signatures_were_counted(open_petition):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("petitions.migrations.0013_signature_counted_tallies")
+    counted = make_signature(open_petition, status=CONFIRMED, country="TW", is_counted=True)
+    waiting = make_signature(open_petition, status=CONFIRMED, country="HK")
+
+    migration.backfill(apps, None)
+
+    counted.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (counted.counted_country, counted.counted_on) == ("TW", counted.confirmed_at.date())
+    assert (waiting.counted_country, waiting.counted_on) == ("", None)
