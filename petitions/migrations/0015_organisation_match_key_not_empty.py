@@ -17,7 +17,7 @@ def give_empty_keys_their_own(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0012_signature_indexes_in_admin_order"),
+        ("petitions", "0013_signature_counted_tallies"),
     ]
 
     operations = [
