@@ -216,13 +216,21 @@ RAW_QUERY_STRINGS = [
     "a" * 5_000,
     "utm=POISONED",
 ]
+# Public addresses that are not pages: they take query strings too.
+PUBLIC_ENDPOINTS = [
+    "/petitions/{petition}/count.json",
+    "/petitions/proof-of-work/challenge/",
+    "/archive/feed.atom",
+    "/sitemap.xml",
+    "/healthz",
+]
 # The pages that read their query string get every one of them; the others a few.
 QUERY_READING_PAGES = ["/", "/petitions/", "/petitions/{petition}/", "/archive/"]
 A_FEW_RAW_QUERY_STRINGS = ["%", "%00", "page=%00", "q=%ff%fe", "page=" + "9" * 40, "a" * 5_000]
 
 
 def test_no_public_page_answers_a_server_error_for_a_known_bad_query_string(visitor, site):
-    for page in PUBLIC_PAGES:
+    for page in PUBLIC_PAGES + PUBLIC_ENDPOINTS:
         path = page.format(**site)
         for raw in RAW_QUERY_STRINGS if page in QUERY_READING_PAGES else A_FEW_RAW_QUERY_STRINGS:
             response = visitor.get(path, QUERY_STRING=raw)
@@ -231,7 +239,7 @@ def test_no_public_page_answers_a_server_error_for_a_known_bad_query_string(visi
 
 @fuzz_settings
 @given(
-    page=st.sampled_from(PUBLIC_PAGES),
+    page=st.sampled_from(PUBLIC_PAGES + PUBLIC_ENDPOINTS),
     prefix=st.sampled_from(LANGUAGE_PREFIXES + NOT_OUR_LANGUAGE_PREFIXES),
     parameters=st.lists(
         st.tuples(st.one_of(st.sampled_from(QUERY_KEYS), any_text), text_or_nasty), max_size=6
@@ -306,6 +314,18 @@ def test_the_sign_form_never_answers_a_server_error(visitor, site, data, prefix)
     response = visitor.post(path, data)
 
     _assert_no_server_error(response, f"POST {path} {data!r}")
+
+
+@fuzz_settings
+@given(altcha=text_or_nasty)
+def test_the_sign_form_with_proof_of_work_never_answers_a_server_error(visitor, site, altcha):
+    # A petition under attack asks for a proof of work: its solution is one more public input.
+    Petition.objects.filter(slug=site["petition"]).update(requires_proof_of_work=True)
+    path = f"/petitions/{site['petition']}/sign/"
+
+    response = visitor.post(path, {**VALID_SIGNER, "altcha": altcha})
+
+    _assert_no_server_error(response, f"POST {path} altcha={altcha!r}")
 
 
 @fuzz_settings
