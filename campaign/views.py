@@ -2,7 +2,7 @@
 
 import json
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,11 +57,30 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+def _split(uri: object) -> SplitResult:
+    """A reported URI's parts; one Python cannot parse (`http://[x`) has none."""
+    try:
+        return urlsplit(str(uri or ""))
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 def _origin_or_keyword(uri: object) -> str:
     """A blocked URI reduced to its origin ("inline", "eval" stay): no path, no query string."""
-    text = str(uri or "")
-    parts = urlsplit(text)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else text.split(":")[0][:40]
+    parts = _split(uri)
+    return (
+        f"{parts.scheme}://{parts.netloc}" if parts.netloc else str(uri or "").split(":")[0][:40]
+    )
+
+
+def _may_log_another_report() -> bool:
+    """True while fewer than CSP_REPORTS_LOGGED_PER_MINUTE reports were logged this minute."""
+    minute_key = f"csp-reports:{now():%Y%m%d%H%M}"
+    cache.add(minute_key, 0, timeout=120)
+    try:
+        return cache.incr(minute_key) <= settings.CSP_REPORTS_LOGGED_PER_MINUTE
+    except ValueError:  # the key expired (or was evicted) between the two calls
+        return False
 
 
 def _violations(body: object) -> list[dict]:
@@ -87,12 +106,12 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     """
     try:
         body = json.loads(request.read(CSP_REPORT_MAX_BYTES))
-    except ValueError:
+    # Anything a browser would never send: not JSON, cut off at the size limit, nested deeper
+    # than the parser recurses, numbers longer than Python converts.
+    except (ValueError, RecursionError):
         return HttpResponse(status=400)
-    minute_key = f"csp-reports:{now():%Y%m%d%H%M}"
     for violation in _violations(body):
-        cache.add(minute_key, 0, timeout=120)
-        if cache.incr(minute_key) > settings.CSP_REPORTS_LOGGED_PER_MINUTE:
+        if not _may_log_another_report():
             break
         directive = violation.get("effectiveDirective") or violation.get(
             "effective-directive", violation.get("violated-directive", "")
@@ -102,7 +121,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         csp_logger.warning(
             "CSP violation: %s on %s blocked %s",
             str(directive)[:60],
-            urlsplit(str(page)).path[:200],
+            _split(page).path[:200],
             _origin_or_keyword(blocked),
         )
     return HttpResponse(status=204)
