@@ -5,7 +5,7 @@ import logging
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from archive.models import Statement
+from campaign.shared_cache import DegradingRedisCache
 from petitions.models import Petition
 
 LATEST_STATEMENTS_ON_HOME = 3
@@ -46,15 +47,35 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html", context)
 
 
+def _shared_cache_is_up() -> bool:
+    """Whether the shared cache (Redis in production) answers, without failing if it does not."""
+    shared = caches["default"]
+    if isinstance(shared, DegradingRedisCache):
+        return shared.is_reachable()
+    try:
+        shared.get("healthz")
+    except Exception:  # any backend's error: the answer is "down", whatever its cause
+        return False
+    return True
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 while the database answers a query, 503 when it does not."""
+    """
+    For load balancers: 200 while the database answers a query, 503 when it does not. Without
+    the shared cache the site still serves and takes signatures, degraded (see
+    campaign/shared_cache.py): still 200, with "status": "degraded" for monitoring.
+    """
+    cache_state = "up" if _shared_cache_is_up() else "down"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": cache_state}, status=503
+        )
+    status = "ok" if cache_state == "up" else "degraded"
+    return JsonResponse({"status": status, "database": "up", "cache": cache_state})
 
 
 def _split(uri: object) -> SplitResult:

@@ -68,3 +68,14 @@ def test_a_report_naming_an_unparsable_page_is_logged_without_the_page(caplog):
 
     assert response.status_code == 204
     assert caplog.messages == ["CSP violation: img-src on  blocked "]
+
+
+def test_a_report_is_taken_while_redis_is_unreachable(redis_unreachable, caplog):
+    response = Client(raise_request_exception=False).post(
+        "/csp-report",
+        _report(**{"document-uri": "https://example.org/a", "effective-directive": "img-src"}),
+        content_type="application/csp-report",
+    )
+
+    assert response.status_code == 204
+    assert "CSP violation: img-src on /a blocked " in caplog.messages
