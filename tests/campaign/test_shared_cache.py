@@ -98,3 +98,42 @@ def test_with_redis_reachable_it_is_redis_that_answers():
     assert cache._fallback.get("key") is None
     assert cache.get("key") == "value"
     cache.delete("key")
+
+
+@pytest.mark.django_db
+def test_with_redis_unreachable_every_public_page_still_answers(
+    redis_unreachable, open_petition, closed_petition
+):
+    from django.test import Client
+
+    from petitions import emails
+    from petitions.models import Petition
+    from tests.archive.conftest import make_statement
+    from tests.petitions.conftest import make_signature
+    from tests.petitions.endorsement_helpers import make_endorsement
+    from tests.public_pages import PUBLIC_PAGES
+
+    Petition.objects.filter(pk=open_petition.pk).update(
+        takes_endorsements=True, requires_proof_of_work=True
+    )
+    signature = make_signature(open_petition)
+    endorsement = make_endorsement(open_petition, status="pending", confirmed_at=None)
+    values = {
+        "petition": open_petition.slug,
+        "closed": closed_petition.slug,
+        "statement": make_statement().slug,
+        "confirm": emails.make_token(signature, emails.CONFIRM_SALT),
+        "withdraw": emails.make_token(signature, emails.WITHDRAW_SALT),
+        "endorsement": emails.make_token(endorsement, emails.ENDORSEMENT_CONFIRM_SALT),
+    }
+    client = Client(raise_request_exception=False)
+    paths = [p.format(**values) for p in PUBLIC_PAGES]
+    paths += [
+        "/petitions/proof-of-work/challenge/",
+        "/healthz",
+        f"/petitions/{values['petition']}/count.json",
+    ]
+
+    statuses = {path: client.get(path).status_code for path in paths}
+
+    assert {path: s for path, s in statuses.items() if s >= 500} == {}
