@@ -1,5 +1,5 @@
 """
-The faults of a surge, each reported as seen: `python bench/faults.py` (about 3 minutes).
+The faults of a surge, each reported as seen: `python bench/faults.py` (about 4 minutes).
 
 1. Mail server unreachable, then answering 421, then accepting: signing is as fast as with the
    server up, and every confirmation mail owed is delivered once it is back (retries with
