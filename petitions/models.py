@@ -291,10 +291,11 @@ class Organisation(models.Model):
         return host.lower().removeprefix("www.")
 
 
-# A signature whose status and counted flag disagree: confirmed but not yet in the totals, or
-# in the totals but no longer confirmed (withdrawn, rejected by staff).
+# A signature the totals do not yet reflect: confirmed but not yet in them; in them but no
+# longer confirmed (withdrawn, rejected by staff); or counted under a country staff have since
+# corrected (the tally must move from the country it was counted under to the new one).
 NEEDS_COUNTING = Q(status="confirmed", is_counted=False) | (
-    ~Q(status="confirmed") & Q(is_counted=True)
+    Q(is_counted=True) & (~Q(status="confirmed") | ~Q(country=models.F("counted_country")))
 )
 
 # How many confirmation mails one pending signature may trigger: the first, plus a couple of
@@ -689,6 +690,14 @@ class Signature(models.Model):
     # job flips it in the same transaction as it changes the totals, so a row is never counted
     # twice nor forgotten, however many jobs run at once.
     is_counted = models.BooleanField(_("counted"), default=False, editable=False)
+    # Where the counting job counted this row: the country tally and the day (the dashboard's
+    # daily tally) it added one to, blank while uncounted. Taking a row off subtracts from
+    # these, never from its current country: staff may correct a country after counting, and
+    # subtracting from a tally that never counted the row would drive it below zero.
+    counted_country = CountryField(
+        _("counted in the tally of"), blank=True, default="", db_default="", editable=False
+    )
+    counted_on = models.DateField(_("counted on the day"), null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -708,8 +717,9 @@ class Signature(models.Model):
         indexes = [
             # Admin search by exact email across petitions: WHERE email_key = %s.
             models.Index(fields=["email_key"], name="signature_email_key_idx"),
-            # The counting job: WHERE status/is_counted disagree. Partial, so it only holds
-            # the few rows waiting to be counted, not the million already counted.
+            # The counting job: WHERE status/is_counted disagree (or the country moved since
+            # counting). Partial, so it only holds the few rows waiting to be counted, not the
+            # million already counted.
             models.Index(fields=["id"], condition=NEEDS_COUNTING, name="signature_to_count_idx"),
             # Petition page, recent public signers: WHERE petition_id = %s AND status =
             # 'confirmed' AND show_name_publicly ORDER BY confirmed_at DESC LIMIT n.
@@ -855,8 +865,8 @@ class Signature(models.Model):
     def withdraw(self) -> None:
         """
         Withdraw the signature and erase the signer's personal data (name, email, canonical
-        email, comment, consents). The country stays, with nothing to tie it to a person, so
-        the counting job can take the signature off the country tally.
+        email, comment, consents). The country stays, with nothing to tie it to a person; the
+        counting job takes the signature off the tallies it was counted in.
         """
         now = timezone.now()
         erased = {
