@@ -1,5 +1,5 @@
 """
-The faults of a surge, each reported as seen: `python bench/faults.py` (about 3 minutes).
+The faults of a surge, each reported as seen: `python bench/faults.py` (about 4 minutes).
 
 1. Mail server unreachable, then answering 421, then accepting: signing is as fast as with the
    server up, and every confirmation mail owed is delivered once it is back (retries with
@@ -12,6 +12,10 @@ The faults of a surge, each reported as seen: `python bench/faults.py` (about 3 
 5. The admin edit of issue 12's finding 1 in the middle of a sign surge: staff change a counted
    signature's country to one whose tally is 0, then its signer withdraws. The public count
    must keep moving every half-second, and end equal to the confirmed signatures.
+6. Redis killed for 8 s in the middle of a sign surge with proof of work on: the site's own
+   redis-server (port BENCH_FAULT_REDIS_PORT, 6391), never the machine's shared one. Signing
+   and pages keep working (campaign/shared_cache.py), /healthz says the cache is down while it
+   is, and every signature answered 302 is in the database.
 
 Runs the site under gunicorn with the bench's production settings against its own database
 (`candlelight_faults`, or BENCH_FAULTS_DATABASE), a tiny SMTP server of its own (below) and
@@ -22,8 +26,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import http.client
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import subprocess
@@ -32,10 +39,12 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import aiohttp
+import altcha
 import psycopg
 
 from bench.common import (
@@ -58,6 +67,9 @@ SMTP_PORT = 8733
 SITE = f"http://127.0.0.1:{SITE_PORT}"
 SIGN_PAGE, SIGN_URL = "/petitions/bench-sign/", "/petitions/bench-sign/sign/"
 TASKS = "django_tasks_database_dbtaskresult"
+CHALLENGE_URL = "/petitions/proof-of-work/challenge/"
+# Fault 6's own Redis: killing the machine's shared one would take other people's caches down.
+FAULT_REDIS_PORT = int(os.environ.get("BENCH_FAULT_REDIS_PORT", "6391"))
 
 
 class SmtpServer:
@@ -403,6 +415,85 @@ class Faults:
         ok = not late and not lost and site_pid_same and after.errors == 0
         self.say(f"RESULT fault 4: {'ok' if ok else 'FAIL'}")
 
+    # --- 6. Redis down mid-surge, proof of work on ----------------------------------------
+
+    def redis_down(self) -> None:
+        self.say("== Fault 6: Redis down for 8 s during a sign surge with proof of work on")
+        redis_log = RESULTS / "faults-redis.log"
+        redis_server = _start_redis(FAULT_REDIS_PORT, redis_log)
+        original_env = self.env
+        probe = _PageProbe()
+        signers = multiprocessing.get_context("fork").Pool(3)
+        try:
+            query(
+                DATABASE,
+                "UPDATE petitions_petition SET requires_proof_of_work = true "
+                "WHERE slug = 'bench-sign' RETURNING id",
+            )
+            self.env = {**self.env, "CACHE_URL": f"redis://127.0.0.1:{FAULT_REDIS_PORT}/0"}
+            stop(self.site)
+            self.site = start_gunicorn("campaign.wsgi", SITE_PORT, self.env, self.log)
+            probe.start()
+            surge = signers.map_async(_pow_signer, [(n, 24.0) for n in range(3)])
+            time.sleep(8)
+            redis_server.kill()  # SIGKILL to our own redis-server: gone, as in a crash
+            redis_server.wait()
+            down_from = time.time()
+            time.sleep(8)
+            redis_server = _start_redis(FAULT_REDIS_PORT, redis_log)
+            up_at = time.time()
+            attempts = [attempt for part in surge.get(timeout=120) for attempt in part]
+            time.sleep(6)  # a process retries Redis within a few seconds of its last failure
+            probe.stop()
+        finally:
+            signers.close()
+            redis_server.kill()
+            redis_server.wait()
+            query(
+                DATABASE,
+                "UPDATE petitions_petition SET requires_proof_of_work = false "
+                "WHERE slug = 'bench-sign' RETURNING id",
+            )
+            self.env = original_env
+            stop(self.site)
+            self.site = start_gunicorn("campaign.wsgi", SITE_PORT, self.env, self.log)
+        signed = [email for _, status, email in attempts if status == 302]
+        while_down = [e for t, status, e in attempts if status == 302 and down_from <= t <= up_at]
+        errors = Counter(status for _, status, _ in attempts if status >= 500 or status == 0)
+        other = Counter(
+            status for _, status, _ in attempts if status not in (302,) and status < 500
+        )
+        missing = set(signed) - self.addresses("powredis")
+        pages_down = [status for t, status, _ in probe.pages if down_from <= t <= up_at]
+        health_down = Counter(cache for t, _, cache in probe.health if down_from <= t <= up_at)
+        health_after = [cache for t, _, cache in probe.health if t > up_at + 5.5]
+        page_errors = sum(1 for _, status, _ in probe.pages if status >= 500 or status == 0)
+        health_errors = sum(1 for _, status, _ in probe.health if status != 200)
+        self.say(
+            f"Redis killed for {up_at - down_from:.1f} s; surge (3 signers solving the proof of "
+            f"work): {len(signed)} signed (302), {len(while_down)} of them while Redis was down; "
+            f"server errors {sum(errors.values())} {dict(errors)}; other answers {dict(other)}"
+        )
+        self.say(
+            f"pages while down: {len(pages_down)} petition page GETs, "
+            f"{sum(1 for s in pages_down if s == 200)} answered 200; page errors in all "
+            f"{page_errors}; /healthz while down: {dict(health_down)} (non-200: "
+            f"{health_errors}); after Redis was back: {Counter(health_after).most_common(1)}"
+        )
+        self.say(f"successful signatures missing from the database: {len(missing)}")
+        ok = (
+            while_down
+            and not errors
+            and not missing
+            and page_errors == 0
+            and health_errors == 0
+            and pages_down
+            and set(health_down) == {"down"}
+            and health_after
+            and health_after[-1] == "up"
+        )
+        self.say(f"RESULT fault 6: {'ok' if ok else 'FAIL'}")
+
     # --- 5. issue 12's admin edit in the middle of a surge ---------------------------------
 
     def admin_edit_mid_surge(self) -> None:
@@ -692,6 +783,141 @@ class _Probe:
         self.thread.join()
 
 
+def _start_redis(port: int, log: Path) -> subprocess.Popen:
+    """A redis-server of our own, nothing saved to disk, ready when it answers PING."""
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    import redis
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis(port=port, socket_connect_timeout=0.2).ping()
+            return process
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"redis-server on port {port} did not start; see {log}")
+
+
+class _PageProbe:
+    """GETs the petition page and /healthz every 0.25 s: (wall time, status, cache state)."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[float, int, str]] = []
+        self.health: list[tuple[float, int, str]] = []
+        self.running = True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def run(self) -> None:
+        while self.running:
+            status, _, _ = _http("GET", SIGN_PAGE)
+            self.pages.append((time.time(), status, ""))
+            status, body, _ = _http("GET", "/healthz")
+            try:
+                cache = json.loads(body).get("cache", "?")
+            except ValueError:
+                cache = "?"
+            self.health.append((time.time(), status, cache))
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def _http(
+    method: str, path: str, body: str = "", headers: dict | None = None
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    """One request on a fresh connection: (status, body, headers); status 0 if no answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", SITE_PORT, timeout=30)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read(), response.getheaders()
+    except OSError:
+        return 0, b"", []
+    finally:
+        connection.close()
+
+
+def _pow_signer(args: tuple[int, float]) -> list[tuple[float, int, str]]:
+    """
+    One browser signing again and again with proof of work: the form's fields and cookie once,
+    then per signature a challenge from our endpoint, solved here, and the POST (each from its
+    own address, as our proxy would write it). Returns (wall time, status, email) per POST.
+    """
+    number, seconds = args
+    _, page, page_headers = _http("GET", SIGN_PAGE)
+    hidden = {k.decode(): v.decode() for k, v in HIDDEN_INPUT.findall(page)}
+    cookies = "; ".join(
+        value.split(";", 1)[0] for name, value in page_headers if name.lower() == "set-cookie"
+    )
+    time.sleep(FORM_READING_SECONDS)
+    attempts, deadline, n = [], time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        n += 1
+        status, body, _ = _http("GET", CHALLENGE_URL)
+        if status != 200:
+            attempts.append((time.time(), status, ""))
+            time.sleep(0.2)
+            continue
+        challenge = json.loads(body)
+        solution = altcha.solve_challenge(
+            challenge["challenge"],
+            challenge["salt"],
+            challenge["algorithm"],
+            challenge["max_number"],
+        )
+        payload = {
+            "algorithm": challenge["algorithm"],
+            "challenge": challenge["challenge"],
+            "number": solution.number,
+            "salt": challenge["salt"],
+            "signature": challenge["signature"],
+        }
+        email = f"powredis-{number}-{n}@example.org"
+        form = {
+            **hidden,
+            "full_name": "Bench Signer",
+            "email": email,
+            "country": "GB",
+            "comment": "",
+            "altcha": base64.b64encode(json.dumps(payload).encode()).decode(),
+        }
+        address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+        status, _, _ = _http(
+            "POST",
+            SIGN_URL,
+            urlencode(form),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "Referer": SITE + SIGN_PAGE,
+                "X-Real-IP": address,
+            },
+        )
+        attempts.append((time.time(), status, email))
+    return attempts
+
+
 def _ensure_postgres_running() -> None:
     """Whatever happened, leave the cluster running."""
     status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
@@ -745,7 +971,7 @@ def main() -> None:
         action="store_true",
         help="also restart PostgreSQL mid-surge (the machine's only cluster: never when shared)",
     )
-    parser.add_argument("--only", nargs="*", help="mail_outage worker_killed ...")
+    parser.add_argument("--only", nargs="*", help="mail_outage worker_killed redis_down ...")
     args = parser.parse_args()
     faults = Faults()
     steps = args.only or [
@@ -753,6 +979,7 @@ def main() -> None:
         "mail_outage",
         "worker_killed",
         "admin_edit_mid_surge",
+        "redis_down",
     ]
     if args.postgres_restart and not args.only:
         steps.append("postgres_restart")
