@@ -41,7 +41,7 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
         {
             "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
             "DATABASE_URL": f"{PG}/{database}",
-            # Redis, as production runs (README): the shared cache.
+            # Redis, as production runs (docs/deployment.md): the shared cache.
             "CACHE_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{SITE_PORT}",
