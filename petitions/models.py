@@ -1,13 +1,14 @@
 import functools
 import ipaddress
+import operator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import Q, sql
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -60,7 +61,57 @@ class RateLimit:
     per_day: int
 
 
+# The lookups `holds_for` knows: the few the rules below are written with.
+_PYTHON_LOOKUPS = {
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+
+
+def holds_for(condition: Q, instance: models.Model) -> bool:
+    """
+    Whether the row `instance` holds is among those `condition` selects, asked in Python: a rule
+    is written once, as the Q the database filters by, and a page asks it of the row it has
+    loaded without a query. A comparison with NULL is false, as in SQL; an unknown lookup is a
+    KeyError, never a guess.
+    """
+    outcomes = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            outcomes.append(holds_for(child, instance))
+            continue
+        lookup, expected = child
+        name, _sep, lookup_name = lookup.partition("__")
+        value = getattr(instance, name)
+        if lookup_name == "isnull" or (expected is None and lookup_name in ("", "exact")):
+            outcomes.append((value is None) == (expected is None or bool(expected)))
+        else:
+            compare = _PYTHON_LOOKUPS[lookup_name or "exact"]
+            outcomes.append(value is not None and compare(value, expected))
+    held = all(outcomes) if condition.connector == Q.AND else any(outcomes)
+    return held != condition.negated
+
+
+def accepting_signatures_at(now: datetime) -> Q:
+    """
+    The petitions that accept signatures (and endorsements) at `now`: open, and between their
+    opening and closing dates (staff may not have closed one yet). The one statement of the
+    rule: `PetitionQuerySet.accepting_signatures`, `Petition.accepts_signatures` and the
+    confirm statement (`SignatureManager.confirm_pending`) all read it.
+    """
+    return Q(status=Petition.Status.OPEN, opens_at__lte=now) & (
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+
+
 class PetitionQuerySet(models.QuerySet):
+    def accepting_signatures(self) -> "PetitionQuerySet":
+        """Petitions that accept signatures now (`accepting_signatures_at`)."""
+        return self.filter(accepting_signatures_at(timezone.now()))
+
     def published(self) -> "PetitionQuerySet":
         """Petitions the public may read: open ones and closed ones, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
@@ -190,16 +241,12 @@ class Petition(models.Model):
     @property
     def accepts_signatures(self) -> bool:
         """
-        Open, and between its opening and closing dates (staff may not have closed it yet).
-        Says nothing about what the petition collects: see `signing_is_open` and
-        `endorsing_is_open`, which also ask `takes_signatures` / `takes_endorsements`.
+        Open, and between its opening and closing dates (`accepting_signatures_at`), asked of
+        this row without a query. Says nothing about what the petition collects: see
+        `signing_is_open` and `endorsing_is_open`, which also ask `takes_signatures` /
+        `takes_endorsements`.
         """
-        now = timezone.now()
-        return (
-            self.is_open
-            and self.opens_at <= now
-            and (self.closes_at is None or self.closes_at > now)
-        )
+        return holds_for(accepting_signatures_at(timezone.now()), self)
 
     @property
     def rate_limit(self) -> RateLimit:
@@ -432,35 +479,79 @@ class SignatureQuerySet(models.QuerySet):
             network="",
         )
 
-    def confirm_pending(self, signature_id: int) -> str | None:
-        """
-        Confirm the pending signature with this id if its petition accepts signatures now, in
-        one statement (the confirm surge's whole cost); return the petition's slug, or None
-        when nothing changed and the caller must find out why. As `Signature.confirm`, whose
-        rules it repeats for the petition (`Petition.accepts_signatures`).
-        """
-        connection = connections[self._db or router.db_for_write(self.model)]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            # The petition's slug by a subquery: SQLite's RETURNING sees the updated table only.
-            cursor.execute(
-                "UPDATE petitions_signature SET status = 'confirmed', confirmed_at = %s "
-                "WHERE id = %s AND status = 'pending' AND petition_id IN ("
-                "SELECT id FROM petitions_petition WHERE status = 'open' AND opens_at <= %s "
-                "AND (closes_at IS NULL OR closes_at > %s)) "
-                "RETURNING (SELECT slug FROM petitions_petition "
-                "WHERE petitions_petition.id = petitions_signature.petition_id)",
-                [now, signature_id, now, now],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
-
     def awaiting_mail(self) -> "SignatureQuerySet":
         """Pending signatures with a confirmation mail asked for but never sent."""
         return self.filter(
             status=Signature.Status.PENDING,
             confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
         )
+
+
+class _Parameter(models.Expression):
+    """A statement's parameter by name, given its value each time the built statement runs."""
+
+    def __init__(self, name: str, output_field: models.Field) -> None:
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler: object, connection: object) -> tuple[str, list]:
+        return "%s", [self]
+
+
+@functools.cache
+def _confirm_sql(using: str) -> tuple[str, list]:
+    """
+    The confirm statement, built once per database by the ORM from the rules it applies (the
+    signature pending, its petition `accepting_signatures_at` now), plus the RETURNING clause
+    the ORM cannot write. Its `now` and `signature_id` are `_Parameter`s, filled in each time.
+    """
+    now = _Parameter("now", models.DateTimeField())
+    pending = Signature.objects.using(using).filter(
+        pk=_Parameter("signature_id", models.BigAutoField()),
+        status=Signature.Status.PENDING,
+        petition__in=Petition.objects.filter(accepting_signatures_at(now)),
+    )
+    # The UPDATE as `QuerySet.update` builds it.
+    update = pending.query.chain(sql.UpdateQuery)
+    update.add_update_values({"status": Signature.Status.CONFIRMED, "confirmed_at": now})
+    statement, params = update.get_compiler(using).as_sql()
+    quote = connections[using].ops.quote_name
+    petitions, signatures = quote(Petition._meta.db_table), quote(Signature._meta.db_table)
+    petition_pk = f"{petitions}.{quote(Petition._meta.pk.column)}"
+    petition_id = f"{signatures}.{quote(Signature._meta.get_field('petition').column)}"
+    slug = quote(Petition._meta.get_field("slug").column)
+    # The petition's slug by a subquery: SQLite's RETURNING sees the updated table only. Only
+    # quoted names from the models' meta are formatted in; every value is a parameter.
+    returning = f"SELECT {slug} FROM {petitions} WHERE {petition_pk} = {petition_id}"  # noqa: S608
+    return f"{statement} RETURNING ({returning})", list(params)
+
+
+class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
+    """
+    `Signature.objects`. The writers in one hand-written statement live here, not on the
+    QuerySet: each acts on the rows its arguments name, whatever a queryset was filtered by.
+    """
+
+    def confirm_pending(self, signature_id: int) -> str | None:
+        """
+        Confirm the pending signature with this id if its petition accepts signatures now
+        (`accepting_signatures_at`), in one statement: it runs for every signer following their
+        link. Return the petition's slug, or None when nothing changed and the caller must find
+        out why. `Signature.confirm` goes through here too.
+        """
+        connection = connections[self._db or router.db_for_write(self.model)]
+        statement, params = _confirm_sql(connection.alias)
+        values = {
+            "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "signature_id": signature_id,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(
+                statement,
+                [values[p.name] if isinstance(p, _Parameter) else p for p in params],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def sign(
         self,
@@ -539,9 +630,9 @@ class SignatureQuerySet(models.QuerySet):
                 adapt(now - timedelta(days=1)),
                 max(rate_limit.per_minute, rate_limit.per_day),
             ]
-        sql = _sign_sql(tuple(values), rate_limited=rate_limit is not None)
+        statement = _sign_sql(tuple(values), rate_limited=rate_limit is not None)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
+            cursor.execute(statement, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
             row = cursor.fetchone()
         return row[0] if row else None
 
@@ -549,7 +640,7 @@ class SignatureQuerySet(models.QuerySet):
 @functools.cache
 def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     """
-    The sign upsert, built once: only the column names `SignatureQuerySet.sign` gives are
+    The sign upsert, built once: only the column names `SignatureManager.sign` gives are
     formatted in (plain names, no quoting needed), every value is a parameter; the status comes
     last, decided in the statement itself. With a rate limit, `limited` reads the
     client's recent signatures on the petition (at most the larger limit of them, newest first,
@@ -726,7 +817,7 @@ class Signature(models.Model):
     )
     counted_on = models.DateField(_("counted on the day"), null=True, blank=True, editable=False)
 
-    objects = SignatureQuerySet.as_manager()
+    objects = SignatureManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -823,14 +914,15 @@ class Signature(models.Model):
         return self.full_name or f"#{self.pk} ({self.get_status_display()})"
 
     def confirm(self) -> bool:
-        """Confirm a pending signature. Idempotent: True only for the call that confirmed it."""
-        now = timezone.now()
-        changed = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.CONFIRMED, confirmed_at=now
-        )
-        if changed:
-            self.status, self.confirmed_at = self.Status.CONFIRMED, now
-        return bool(changed)
+        """
+        Confirm a pending signature of a petition that accepts signatures, by the confirm
+        link's own statement (`SignatureManager.confirm_pending`). Idempotent: True only for
+        the call that confirmed it.
+        """
+        if not Signature.objects.confirm_pending(self.pk):
+            return False
+        self.refresh_from_db(fields=["status", "confirmed_at"])
+        return True
 
     @property
     def public_author(self) -> str:
