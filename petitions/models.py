@@ -425,17 +425,14 @@ class SignatureQuerySet(models.QuerySet):
         their status, country and counted flag: the totals and per-country tallies survive, and
         the counting job and reconciliation count an erased confirmed signature as before.
         """
-        return self.update(
-            full_name="",
-            email="",
-            email_key=None,
-            comment="",
-            show_name_publicly=False,
-            wants_updates=False,
-            consented_at=None,
-            client_hash="",
-            network="",
-        )
+        return self.update(**Signature.PERSONAL_DATA_ERASED)
+
+    def with_personal_data(self) -> "SignatureQuerySet":
+        """Signatures still holding any personal data (`Signature.PERSONAL_DATA_ERASED`)."""
+        held = Q()
+        for name, erased in Signature.PERSONAL_DATA_ERASED.items():
+            held |= ~Q(**{name: erased})
+        return self.filter(held)
 
     def awaiting_mail(self) -> "SignatureQuerySet":
         """Pending signatures with a confirmation mail asked for but never sent."""
@@ -777,6 +774,21 @@ class Signature(models.Model):
 
     objects = SignatureManager()
 
+    # The signer's personal data, and what each field holds once erased: on withdrawal, by
+    # the retention command and on a person's request. The country and status stay, with
+    # nothing to tie them to a person, so the totals and tallies survive an erasure.
+    PERSONAL_DATA_ERASED = {
+        "full_name": "",
+        "email": "",
+        "email_key": None,
+        "comment": "",
+        "show_name_publicly": False,
+        "wants_updates": False,
+        "consented_at": None,
+        "client_hash": "",
+        "network": "",
+    }
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("signature")
@@ -941,23 +953,14 @@ class Signature(models.Model):
 
     def withdraw(self) -> None:
         """
-        Withdraw the signature and erase the signer's personal data (name, email, canonical
-        email, comment, consents). The country stays, with nothing to tie it to a person; the
+        Withdraw the signature and erase the signer's personal data (PERSONAL_DATA_ERASED).
+        The country stays, with nothing to tie it to a person; the
         counting job takes the signature off the tallies it was counted in.
         """
-        now = timezone.now()
         erased = {
             "status": self.Status.WITHDRAWN,
-            "withdrawn_at": now,
-            "full_name": "",
-            "email": "",
-            "email_key": None,
-            "client_hash": "",
-            "comment": "",
-            "network": "",
-            "show_name_publicly": False,
-            "wants_updates": False,
-            "consented_at": None,
+            "withdrawn_at": timezone.now(),
+            **self.PERSONAL_DATA_ERASED,
         }
         Signature.objects.filter(pk=self.pk).update(**erased)
         for name, value in erased.items():
