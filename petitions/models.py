@@ -1,6 +1,7 @@
 import functools
 import ipaddress
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -585,7 +586,9 @@ class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
                 adapt(now - timedelta(days=1)),
                 max(rate_limit.per_minute, rate_limit.per_day),
             ]
-        statement = _sign_sql(tuple(values), rate_limited=rate_limit is not None)
+        statement = _sign_sql(
+            tuple(values), connection.ops.quote_name, rate_limited=rate_limit is not None
+        )
         with connection.cursor() as cursor:
             cursor.execute(statement, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
             row = cursor.fetchone()
@@ -593,39 +596,53 @@ class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
 
 
 @functools.cache
-def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
+def _sign_sql(fields: tuple[str, ...], quote: Callable[[str], str], *, rate_limited: bool) -> str:
     """
-    The sign upsert, built once: only the column names `SignatureManager.sign` gives are
-    formatted in (plain names, no quoting needed), every value is a parameter; the status comes
-    last, decided in the statement itself. With a rate limit, `limited` reads the
-    client's recent signatures on the petition (at most the larger limit of them, newest first,
-    through signature_client_recent_idx) and is true when either limit is reached: the new row
-    is then suspected, and a duplicate of a pending row asks for no mail.
+    The sign upsert, built once: `fields` are the attribute names `SignatureManager.sign`
+    writes, in their order. Only quoted table and column names from the model's meta are
+    formatted in, every value is a parameter; the status comes last, decided in the statement
+    itself. With a rate limit, `limited` reads the client's recent signatures on the petition
+    (at most the larger limit of them, newest first, through signature_client_recent_idx) and
+    is true when either limit is reached: the new row is then suspected, and a duplicate of a
+    pending row asks for no mail.
     """
+    table = quote(Signature._meta.db_table)
+
+    def column(name: str) -> str:
+        return quote(Signature._meta.get_field(name).column)
+
+    def ours(name: str) -> str:
+        """The column of the row already there (`excluded.` names the one proposed)."""
+        return f"{table}.{column(name)}"
+
+    petition_id, status = column("petition_id"), column("status")
+    created_at, client_hash = column("created_at"), column("client_hash")
     if rate_limited:
         # Summed rather than counted with FILTER, which older SQLite lacks. `client_hash <> ''`
         # is spelled out: the index is partial on it.
         limited = (
-            "SELECT COALESCE(SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END), 0) >= %s "
-            "OR COUNT(*) >= %s AS limited FROM ("
-            "SELECT created_at FROM petitions_signature "
-            "WHERE petition_id = %s AND client_hash = %s AND client_hash <> '' "
-            "AND created_at >= %s ORDER BY created_at DESC LIMIT %s) AS recent"
+            f"SELECT COALESCE(SUM(CASE WHEN {created_at} >= %s THEN 1 ELSE 0 END), 0) >= %s "  # noqa: S608
+            f"OR COUNT(*) >= %s AS limited FROM ("
+            f"SELECT {created_at} FROM {table} "
+            f"WHERE {petition_id} = %s AND {client_hash} = %s AND {client_hash} <> '' "
+            f"AND {created_at} >= %s ORDER BY {created_at} DESC LIMIT %s) AS recent"
         )
     else:
         limited = "SELECT 1 = 0 AS limited"
     # The status is a scalar subquery inside VALUES, where every literal takes its column's
     # type (in an INSERT ... SELECT PostgreSQL would read a NULL timestamp as text).
-    status = f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
-    placeholders = ", ".join(["%s"] * len(columns))
+    new_status = (
+        f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
+    )
+    placeholders = ", ".join(["%s"] * len(fields))
     # A suspected or rejected row an unflagged submission takes over (see `sign`): every value
     # the submission writes replaces the squatter's, and what staff or a mail recorded on the
     # row is cleared. A pending duplicate only asks for one more mail, in its new language.
-    takeover = "petitions_signature.status IN ('suspected', 'rejected')"
+    takeover = f"{ours('status')} IN ('suspected', 'rejected')"
 
-    def on_takeover(column: str, value: str, otherwise: str = "") -> str:
-        kept = otherwise or f"petitions_signature.{column}"
-        return f"{column} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
+    def on_takeover(name: str, value: str, otherwise: str = "") -> str:
+        kept = otherwise or ours(name)
+        return f"{column(name)} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
 
     # The keys stay; a counted row is never taken over (below); these two are set for both.
     special = (
@@ -637,27 +654,27 @@ def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     )
     cleared = ("confirmed_at", "last_mailed_at", "comment_moderated_by_id", "comment_moderated_at")
     updates = [
-        *(on_takeover(c, f"excluded.{c}") for c in columns if c not in special),
-        *(on_takeover(c, "NULL") for c in cleared),
+        *(on_takeover(f, f"excluded.{column(f)}") for f in fields if f not in special),
+        *(on_takeover(f, "NULL") for f in cleared),
         on_takeover(
             "confirmation_mails_requested",
-            "excluded.confirmation_mails_requested",
-            "petitions_signature.confirmation_mails_requested + 1",
+            f"excluded.{column('confirmation_mails_requested')}",
+            f"{ours('confirmation_mails_requested')} + 1",
         ),
-        "language = excluded.language",
-        "status = excluded.status",
+        f"{column('language')} = excluded.{column('language')}",
+        f"{status} = excluded.{status}",
     ]
     return (
-        f"INSERT INTO petitions_signature ({', '.join(columns)}, status) "  # noqa: S608
-        f"VALUES ({placeholders}, {status}) "
-        f"ON CONFLICT (petition_id, email_key) DO UPDATE SET {', '.join(updates)} "
+        f"INSERT INTO {table} ({', '.join(map(column, fields))}, {status}) "  # noqa: S608
+        f"VALUES ({placeholders}, {new_status}) "
+        f"ON CONFLICT ({petition_id}, {column('email_key')}) DO UPDATE SET {', '.join(updates)} "
         # Only an unflagged submission changes a row. A row still counted waits until the
         # counting job has taken it off the totals, by the country it was counted under.
-        "WHERE excluded.status = 'pending' AND ("
-        "(petitions_signature.status = 'pending' "
-        "AND petitions_signature.confirmation_mails_requested < %s) "
-        f"OR ({takeover} AND NOT petitions_signature.is_counted)) "
-        "RETURNING status"
+        f"WHERE excluded.{status} = 'pending' AND ("
+        f"({ours('status')} = 'pending' "
+        f"AND {ours('confirmation_mails_requested')} < %s) "
+        f"OR ({takeover} AND NOT {ours('is_counted')})) "
+        f"RETURNING {status}"
     )
 
 
