@@ -308,9 +308,11 @@ PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE = env.int(
     "PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE", default=180
 )
 
-# Per-country counts below this many signers are never shown publicly (page and JSON): a count
-# of one or two could point to a person.
-PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=5)
+# Per-country counts below this many signers are never shown publicly (page and JSON), and those
+# shown are rounded down to a tenth of it (CountryTally.public): anyone can confirm a few
+# signatures from a small country, and a low threshold or an exact count would then reveal
+# whether a real person signed from there.
+PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=100)
 
 # --- Anti-automation (petitions/abuse.py) ---------------------------------------------------
 

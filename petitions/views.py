@@ -53,16 +53,8 @@ def _visible_petition(slug: str) -> Petition:
 
 
 def _top_countries(petition: Petition) -> list[CountryTally]:
-    """
-    The countries with most signers; a country with fewer than PUBLIC_COUNTRY_MIN_SIGNERS is
-    never shown, on the page or in the JSON: a count of one or two could point to a person.
-    """
-    min_signers = max(settings.PUBLIC_COUNTRY_MIN_SIGNERS, 1)
-    return list(
-        CountryTally.objects.filter(petition=petition, signature_count__gte=min_signers)[
-            :TOP_COUNTRIES
-        ]
-    )
+    """The countries with most signers, as a public page may show them (CountryTally.public)."""
+    return list(CountryTally.objects.filter(petition=petition).public()[:TOP_COUNTRIES])
 
 
 def _share_links(petition: Petition) -> list[tuple[str, str]]:
@@ -135,12 +127,12 @@ def _render_petition(
             .only("full_name", "country", "confirmed_at")[:RECENT_PUBLIC_SIGNERS]
         ),
         # Only the comments staff approved, of confirmed signers; a signer who did not agree to
-        # show their name appears as "A signer from <country>" (Signature.public_author).
+        # show their name appears as "A signer" (Signature.public_author).
         "public_comments": list(
             Signature.objects.public_comments()
             .filter(petition=petition)
             .order_by("-confirmed_at")
-            .only("full_name", "show_name_publicly", "country", "comment", "confirmed_at")[
+            .only("full_name", "show_name_publicly", "comment", "confirmed_at")[
                 :RECENT_PUBLIC_COMMENTS
             ]
         ),
@@ -380,7 +372,7 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
             "goal": petition.goal,
             "endorsement_count": petition.endorsement_count,
             "top_countries": [
-                {"country": tally.country.code, "signature_count": tally.signature_count}
+                {"country": tally.country.code, "signature_count": tally.public_signature_count}
                 for tally in _top_countries(petition)
             ],
         }
