@@ -213,3 +213,18 @@ def test_a_head_request_is_served_from_the_cache(open_petition, django_assert_nu
         response = Client().head(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", "anything-of-the-visitors"])
+def test_a_visitor_with_a_cookie_of_their_own_neither_reads_nor_fills_the_cache(
+    open_petition, cookie
+):
+    url = _page_url(open_petition)
+    Client().get(url)  # cached with the count 0
+    Petition.objects.filter(pk=open_petition.pk).update(signature_count=7)
+    visitor = Client()
+    visitor.cookies[cookie] = "x"
+
+    seen = visitor.get(url)
+
+    assert "<strong data-count>7</strong>" in seen.content.decode()
