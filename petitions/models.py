@@ -291,10 +291,11 @@ class Organisation(models.Model):
         return host.lower().removeprefix("www.")
 
 
-# A signature whose status and counted flag disagree: confirmed but not yet in the totals, or
-# in the totals but no longer confirmed (withdrawn, rejected by staff).
+# A signature the totals do not yet reflect: confirmed but not yet in them; in them but no
+# longer confirmed (withdrawn, rejected by staff); or counted under a country staff have since
+# corrected (the tally must move from the country it was counted under to the new one).
 NEEDS_COUNTING = Q(status="confirmed", is_counted=False) | (
-    ~Q(status="confirmed") & Q(is_counted=True)
+    Q(is_counted=True) & (~Q(status="confirmed") | ~Q(country=models.F("counted_country")))
 )
 
 # How many confirmation mails one pending signature may trigger: the first, plus a couple of
@@ -456,8 +457,13 @@ class SignatureQuerySet(models.QuerySet):
         this client (`client_hash`) already signed the petition that often in the last minute or
         day. A pending duplicate (same petition, same email key) asks for one more confirmation
         mail, at most MAX_CONFIRMATION_MAILS in all, unless this submission was set aside.
-        Anything else (a confirmed, suspected or rejected duplicate) changes nothing; a withdrawn
-        signature has no email key left, so its signer simply signs anew. The database's unique
+        A suspected or rejected row is taken over by a submission that is not set aside: it
+        becomes this submission's pending signature, owed a confirmation mail, so that nobody
+        can keep a person from signing by signing first in their name (with the honeypot
+        filled, or in a flood staff reject); the address's owner gets the mail and their
+        confirmation decides. One still counted waits until the counting job has taken it off
+        the totals. A confirmed duplicate changes nothing; a withdrawn signature has no email
+        key left, so its signer simply signs anew. The database's unique
         index arbitrates: there is no check-then-insert, so concurrent identical submissions
         make one row and no error. Counting the client's recent signatures in the same
         statement saves a round trip and a query built by the ORM on every signature (1 ms of
@@ -537,14 +543,45 @@ def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     # type (in an INSERT ... SELECT PostgreSQL would read a NULL timestamp as text).
     status = f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
     placeholders = ", ".join(["%s"] * len(columns))
+    # A suspected or rejected row an unflagged submission takes over (see `sign`): every value
+    # the submission writes replaces the squatter's, and what staff or a mail recorded on the
+    # row is cleared. A pending duplicate only asks for one more mail, in its new language.
+    takeover = "petitions_signature.status IN ('suspected', 'rejected')"
+
+    def on_takeover(column: str, value: str, otherwise: str = "") -> str:
+        kept = otherwise or f"petitions_signature.{column}"
+        return f"{column} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
+
+    # The keys stay; a counted row is never taken over (below); these two are set for both.
+    special = (
+        "petition_id",
+        "email_key",
+        "is_counted",
+        "confirmation_mails_requested",
+        "language",
+    )
+    cleared = ("confirmed_at", "last_mailed_at", "comment_moderated_by_id", "comment_moderated_at")
+    updates = [
+        *(on_takeover(c, f"excluded.{c}") for c in columns if c not in special),
+        *(on_takeover(c, "NULL") for c in cleared),
+        on_takeover(
+            "confirmation_mails_requested",
+            "excluded.confirmation_mails_requested",
+            "petitions_signature.confirmation_mails_requested + 1",
+        ),
+        "language = excluded.language",
+        "status = excluded.status",
+    ]
     return (
         f"INSERT INTO petitions_signature ({', '.join(columns)}, status) "  # noqa: S608
         f"VALUES ({placeholders}, {status}) "
-        "ON CONFLICT (petition_id, email_key) DO UPDATE "
-        "SET confirmation_mails_requested = petitions_signature.confirmation_mails_requested + 1, "
-        "language = excluded.language "
-        "WHERE petitions_signature.status = 'pending' AND excluded.status = 'pending' "
-        "AND petitions_signature.confirmation_mails_requested < %s "
+        f"ON CONFLICT (petition_id, email_key) DO UPDATE SET {', '.join(updates)} "
+        # Only an unflagged submission changes a row. A row still counted waits until the
+        # counting job has taken it off the totals, by the country it was counted under.
+        "WHERE excluded.status = 'pending' AND ("
+        "(petitions_signature.status = 'pending' "
+        "AND petitions_signature.confirmation_mails_requested < %s) "
+        f"OR ({takeover} AND NOT petitions_signature.is_counted)) "
         "RETURNING status"
     )
 
@@ -645,6 +682,14 @@ class Signature(models.Model):
     # job flips it in the same transaction as it changes the totals, so a row is never counted
     # twice nor forgotten, however many jobs run at once.
     is_counted = models.BooleanField(_("counted"), default=False, editable=False)
+    # Where the counting job counted this row: the country tally and the day (the dashboard's
+    # daily tally) it added one to, blank while uncounted. Taking a row off subtracts from
+    # these, never from its current country: staff may correct a country after counting, and
+    # subtracting from a tally that never counted the row would drive it below zero.
+    counted_country = CountryField(
+        _("counted in the tally of"), blank=True, default="", db_default="", editable=False
+    )
+    counted_on = models.DateField(_("counted on the day"), null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -664,8 +709,9 @@ class Signature(models.Model):
         indexes = [
             # Admin search by exact email across petitions: WHERE email_key = %s.
             models.Index(fields=["email_key"], name="signature_email_key_idx"),
-            # The counting job: WHERE status/is_counted disagree. Partial, so it only holds
-            # the few rows waiting to be counted, not the million already counted.
+            # The counting job: WHERE status/is_counted disagree (or the country moved since
+            # counting). Partial, so it only holds the few rows waiting to be counted, not the
+            # million already counted.
             models.Index(fields=["id"], condition=NEEDS_COUNTING, name="signature_to_count_idx"),
             # Petition page, recent public signers: WHERE petition_id = %s AND status =
             # 'confirmed' AND show_name_publicly ORDER BY confirmed_at DESC LIMIT n.
@@ -807,8 +853,8 @@ class Signature(models.Model):
     def withdraw(self) -> None:
         """
         Withdraw the signature and erase the signer's personal data (name, email, canonical
-        email, comment, consents). The country stays, with nothing to tie it to a person, so
-        the counting job can take the signature off the country tally.
+        email, comment, consents). The country stays, with nothing to tie it to a person; the
+        counting job takes the signature off the tallies it was counted in.
         """
         now = timezone.now()
         erased = {

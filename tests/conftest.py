@@ -148,3 +148,21 @@ def closed_petition(db) -> Petition:
         opens_at=opened,
         closes_at=opened + timedelta(days=30),
     )
+
+
+@pytest.fixture
+def redis_unreachable(settings) -> None:
+    """The shared cache as production configures it (campaign/shared_cache.py), on a Redis
+    that refuses every connection."""
+    from campaign import shared_cache
+
+    shared_cache._unreachable_until.clear()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "campaign.shared_cache.DegradingRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        },
+    }
+    yield
+    shared_cache._unreachable_until.clear()
