@@ -14,14 +14,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .email_keys import email_key
-from .organisation_names import is_free_mail, match_key
+from .email_keys import EMAIL_KEY_MAX_LENGTH, EMAIL_MAX_LENGTH, email_key
+from .organisation_names import (
+    MATCH_KEY_MAX_LENGTH,
+    is_free_mail,
+    match_key,
+    validate_matchable_name,
+)
 
 # Language codes as Django names them, and the suffix of their columns (`title_zh_hant`).
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
 PRIMARY_LANGUAGE = "en"
 
 FULL_NAME_MAX_LENGTH = 120
+ORGANISATION_NAME_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = 1000
 
 
@@ -255,11 +261,14 @@ class Organisation(models.Model):
     statements, so that one NGO is one row however many times it lends its name.
     """
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=ORGANISATION_NAME_MAX_LENGTH)
     # `organisation_names.match_key(name)`: case, spacing, punctuation and look-alike letters
     # ignored. Unique, so two spellings of one NGO can never become two rows, even when two
-    # requests create it at once; the index also serves the lookup by submitted name.
-    match_key = models.CharField(_("match key"), max_length=200, unique=True, editable=False)
+    # requests create it at once; the index also serves the lookup by submitted name. Never
+    # empty (a CheckConstraint): names without a letter or digit would all be one organisation.
+    match_key = models.CharField(
+        _("match key"), max_length=MATCH_KEY_MAX_LENGTH, unique=True, editable=False
+    )
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     is_verified = models.BooleanField(_("verified"), default=False)
@@ -271,6 +280,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(match_key=""), name="organisation_match_key_not_empty"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -283,6 +297,13 @@ class Organisation(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "match_key"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # A staff correction in the admin is held to the same rule as the endorse form.
+        try:
+            validate_matchable_name(self.name)
+        except ValidationError as error:
+            raise ValidationError({"name": error}) from error
 
     @property
     def website_domain(self) -> str:
@@ -621,11 +642,17 @@ class Signature(models.Model):
         db_index=False,
     )
     full_name = models.CharField(_("full name"), max_length=FULL_NAME_MAX_LENGTH)
-    email = models.EmailField(_("email"), max_length=254, help_text=_("As the signer typed it."))
+    email = models.EmailField(
+        _("email"), max_length=EMAIL_MAX_LENGTH, help_text=_("As the signer typed it.")
+    )
     # NULL once withdrawn: the unique constraint ignores NULLs, so a person who withdrew can
     # sign again, and nothing is left to tell that they once signed.
     email_key = models.CharField(  # noqa: DJ001 - NULL, unlike "", is never a duplicate
-        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+        _("canonical email"),
+        max_length=EMAIL_KEY_MAX_LENGTH,
+        null=True,
+        blank=True,
+        editable=False,
     )
     country = CountryField(_("country"))
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
@@ -1096,7 +1123,9 @@ class Endorsement(models.Model):
         verbose_name=_("organisation"),
     )
     # What the contact typed, kept beside the organisation it matched so staff can compare.
-    submitted_name = models.CharField(_("name as submitted"), max_length=200, blank=True)
+    submitted_name = models.CharField(
+        _("name as submitted"), max_length=ORGANISATION_NAME_MAX_LENGTH, blank=True
+    )
     submitted_website = models.URLField(_("website as submitted"), max_length=300, blank=True)
     kind = models.CharField(
         _("kind of organisation"), max_length=10, choices=Kind.choices, default=Kind.OTHER
@@ -1108,9 +1137,13 @@ class Endorsement(models.Model):
     # nobody to write to). A CheckConstraint requires them for every endorsement from the form.
     contact_name = models.CharField(_("contact name"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     contact_role = models.CharField(_("contact role"), max_length=120, blank=True)
-    email = models.EmailField(_("contact email"), max_length=254, blank=True)
+    email = models.EmailField(_("contact email"), max_length=EMAIL_MAX_LENGTH, blank=True)
     email_key = models.CharField(  # noqa: DJ001 - NULL for imported endorsements
-        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+        _("canonical email"),
+        max_length=EMAIL_KEY_MAX_LENGTH,
+        null=True,
+        blank=True,
+        editable=False,
     )
     statement = models.TextField(
         _("statement of support"), max_length=STATEMENT_OF_SUPPORT_MAX_LENGTH, blank=True
