@@ -4,14 +4,12 @@ person's erasure request and the retention command erase exactly those fields, a
 command finds a signature that still holds any one of them.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
 from petitions import retention
 from petitions.email_keys import email_key
-from petitions.models import Petition, Signature
+from petitions.models import Signature
 
 from .conftest import make_signature
 
@@ -28,22 +26,6 @@ HELD = {
     "client_hash": "c" * 32,
     "network": "203.0.113.0/24",
 }
-
-
-@pytest.fixture
-def long_closed(db) -> Petition:
-    """A petition closed long past PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE."""
-    now = timezone.now()
-    return Petition.objects.create(
-        slug="long-closed",
-        status=Petition.Status.CLOSED,
-        title_en="Long closed",
-        summary_en="Closed.",
-        text_en="Closed.",
-        target_en="Someone",
-        opens_at=now - timedelta(days=400),
-        closes_at=now - timedelta(days=365),
-    )
 
 
 def _personal_data(signature: Signature) -> dict[str, object]:
