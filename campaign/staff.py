@@ -21,6 +21,8 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.models import Device
 
+from petitions.admin_lookups import offering_only_its_lookups
+
 SESSION_STARTED_AT = "staff_session_started_at"
 SESSION_LAST_SEEN_AT = "staff_session_last_seen_at"
 
@@ -97,6 +99,13 @@ class StaffAdminSite(OTPAdminSite):
     @property
     def login_template(self) -> str | None:
         return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
+
+    def register(
+        self, model_or_iterable: object, admin_class: type | None = None, **options: object
+    ) -> None:
+        """Every admin answers only the lookups it offers (petitions.admin_lookups)."""
+        admin_class = offering_only_its_lookups(admin_class or admin.ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """The front page, with the campaign's dashboard: queues, charts, countries."""

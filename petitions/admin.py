@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.admin_paging import EstimatedCountPaginator
 
 from . import abuse, exports, retention, tasks
+from .admin_lookups import OfferedLookupsOnly
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
@@ -229,7 +230,10 @@ def _mask(email: str) -> str:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+    # Moderators are shown names and masked addresses, but search neither (admin_lookups).
+    personal_fields = frozenset({"full_name", "email", "email_key", "comment", "network"})
+    personal_data_permission = "petitions.export_signatures"
     list_display = [
         "full_name",
         "petition",
@@ -367,7 +371,7 @@ class SignatureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         """An address is looked up exactly, through its canonical key (an indexed lookup)."""
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -667,7 +671,9 @@ def _queue_decision_mails(endorsements: list[Endorsement]) -> None:
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+    personal_fields = frozenset({"contact_name", "contact_role", "email", "email_key"})
+    personal_data_permission = "petitions.export_endorsements"
     list_display = [
         "organisation",
         "petition",
@@ -761,7 +767,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
