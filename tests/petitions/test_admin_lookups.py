@@ -11,7 +11,7 @@ from petitions.admin_lookups import OfferedLookupsOnly
 from petitions.email_keys import email_key
 from tests.petitions.conftest import make_signature
 from tests.petitions.endorsement_helpers import make_endorsement
-from tests.petitions.staff_helpers import client_for, manager, moderator  # noqa: F401
+from tests.petitions.staff_helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_the_admin_controls_still_work_beside_a_filter(admin_client, open_petiti
     ids=lambda probe: next(iter(probe)),
 )
 def test_a_moderator_cannot_read_addresses_through_query_string_lookups(
-    moderator,  # noqa: F811
+    moderator,
     open_petition,
     probe,
 ):
@@ -141,7 +141,7 @@ def test_a_moderator_cannot_read_addresses_through_query_string_lookups(
 
 
 def test_a_moderator_searches_no_personal_field_of_a_signature(
-    moderator,  # noqa: F811
+    moderator,
     open_petition,
 ):
     make_signature(open_petition, full_name="Ann Signer", email="ann@example.org")
@@ -158,7 +158,7 @@ def test_a_moderator_searches_no_personal_field_of_a_signature(
 
 
 def test_staff_who_may_export_still_search_signatures_by_address_and_name(
-    manager,  # noqa: F811
+    manager,
     open_petition,
 ):
     make_signature(open_petition, full_name="Ann Signer", email="ann@example.org")
@@ -173,7 +173,7 @@ def test_staff_who_may_export_still_search_signatures_by_address_and_name(
 
 
 def test_a_moderator_searches_endorsements_by_organisation_but_not_by_contact(
-    moderator,  # noqa: F811
+    moderator,
     open_petition,
 ):
     first = make_endorsement(open_petition, "Lantern Society", contact_name="Carol Contact")
