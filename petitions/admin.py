@@ -4,7 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.admin_paging import EstimatedCountPaginator
 
 from . import abuse, exports, retention, tasks
+from .admin_history import HistoryByNumber, log_history
 from .admin_lookups import OfferedLookupsOnly
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
@@ -40,7 +41,7 @@ from .organisation_names import match_key
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
     """Write one admin history entry per changed object, naming the staff member."""
     if objects:
-        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+        log_history(request.user.pk, objects, CHANGE, message)
 
 
 def _export_page(
@@ -230,7 +231,7 @@ def _mask(email: str) -> str:
 
 
 @admin.register(Signature)
-class SignatureAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
     # Moderators are shown names and masked addresses, but search neither (admin_lookups).
     personal_fields = frozenset({"full_name", "email", "email_key", "comment", "network"})
     personal_data_permission = "petitions.export_signatures"
@@ -671,7 +672,7 @@ def _queue_decision_mails(endorsements: list[Endorsement]) -> None:
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
     personal_fields = frozenset({"contact_name", "contact_role", "email", "email_key"})
     personal_data_permission = "petitions.export_endorsements"
     list_display = [
