@@ -698,6 +698,7 @@ class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["organisation__name", "submitted_name", "contact_name"]
     search_help_text = _("An organisation's or contact's name, or an exact email address.")
+    search_help_text_without_personal_data = _("A name, or part of one.")
     actions = ["approve_selected", "reject_selected"]
     readonly_fields = [
         "petition",

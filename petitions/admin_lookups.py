@@ -52,9 +52,19 @@ class OfferedLookupsOnly:
     personal_fields: frozenset[str] = frozenset()
     # Who may search them: those who may export the list, and so read them all anyway.
     personal_data_permission: str | None = None
+    # The search box's hint for everyone else, when search_help_text names personal fields.
+    search_help_text_without_personal_data: str | None = None
 
     def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
         return _offering_only_its_lookups(super().get_changelist(request, **kwargs))
+
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        changelist = super().get_changelist_instance(request)
+        if self.search_help_text_without_personal_data and not self.may_search_personal_data(
+            request
+        ):
+            changelist.search_help_text = self.search_help_text_without_personal_data
+        return changelist
 
     def may_search_personal_data(self, request: HttpRequest) -> bool:
         return bool(

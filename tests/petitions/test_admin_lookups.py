@@ -186,6 +186,7 @@ def test_a_moderator_searches_endorsements_by_organisation_but_not_by_contact(
     refused = client.get(ENDORSEMENTS, {"email_key": email_key(first.email)})
 
     assert "Lantern Society" in by_organisation and "Harbour Union" not in by_organisation
+    assert "contact" not in by_organisation.split('id="searchbar_helptext"')[1][:200]
     assert "Lantern Society" not in by_contact
     assert "Lantern Society" not in by_address
     assert refused.status_code == 400
