@@ -39,7 +39,8 @@ TEXT = (
 # Columns the seed sets itself; any other column (a later issue's) gets its model default.
 SEEDED = """petition_id, full_name, email, email_key, country, comment, show_name_publicly,
   wants_updates, consented_at, consent_version, language, status, created_at, confirmed_at,
-  confirmation_mails_requested, confirmation_mails_sent, last_mailed_at, is_counted"""
+  confirmation_mails_requested, confirmation_mails_sent, last_mailed_at, is_counted,
+  counted_country, counted_on"""
 
 INSERT_SIGNATURES = """
 INSERT INTO petitions_signature ({seeded}{other_columns})
@@ -49,7 +50,12 @@ SELECT %(petition)s, 'Seeded Signer ' || n, %(prefix)s || n || '@example.org',
   n %% 10 = 0, n %% 7 = 0, CASE WHEN n %% 10 = 0 OR n %% 7 = 0 THEN now() END, '2026-11-21',
   'en', %(status)s, now() - n * interval '1 second',
   CASE WHEN %(status)s = 'confirmed' THEN now() - n * interval '1 second' END,
-  1, CASE WHEN %(status)s = 'confirmed' THEN 1 ELSE 0 END, NULL, %(status)s = 'confirmed'
+  1, CASE WHEN %(status)s = 'confirmed' THEN 1 ELSE 0 END, NULL, %(status)s = 'confirmed',
+  -- Counted rows as the counting job leaves them (the site's time zone is UTC).
+  CASE WHEN %(status)s = 'confirmed' THEN
+    (ARRAY['GB','TW','HK','US','CA','DE','FR','AU','JP','NL'])[1 + n %% 10] ELSE '' END,
+  CASE WHEN %(status)s = 'confirmed' THEN
+    ((now() - n * interval '1 second') AT TIME ZONE 'UTC')::date END
   {other_values}
 FROM generate_series(1, %(n)s) AS n
 """

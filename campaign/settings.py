@@ -146,6 +146,10 @@ CACHES = {
         "LOCATION": "candlelight-process-local",
     },
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis unreachable must not fail requests: short timeouts, then each process answers from
+    # its own memory for a few seconds (campaign/shared_cache.py); /healthz reports it.
+    CACHES["default"]["BACKEND"] = "campaign.shared_cache.DegradingRedisCache"
 
 # --- Mail -----------------------------------------------------------------------------------
 

@@ -2,10 +2,10 @@
 
 import json
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from archive.models import Statement
+from campaign.shared_cache import DegradingRedisCache
 from petitions.models import Petition
 
 LATEST_STATEMENTS_ON_HOME = 3
@@ -46,22 +47,61 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html", context)
 
 
+def _shared_cache_is_up() -> bool:
+    """Whether the shared cache (Redis in production) answers, without failing if it does not."""
+    shared = caches["default"]
+    if isinstance(shared, DegradingRedisCache):
+        return shared.is_reachable()
+    try:
+        shared.get("healthz")
+    except Exception:  # any backend's error: the answer is "down", whatever its cause
+        return False
+    return True
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 while the database answers a query, 503 when it does not."""
+    """
+    For load balancers: 200 while the database answers a query, 503 when it does not. Without
+    the shared cache the site still serves and takes signatures, degraded (see
+    campaign/shared_cache.py): still 200, with "status": "degraded" for monitoring.
+    """
+    cache_state = "up" if _shared_cache_is_up() else "down"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": cache_state}, status=503
+        )
+    status = "ok" if cache_state == "up" else "degraded"
+    return JsonResponse({"status": status, "database": "up", "cache": cache_state})
+
+
+def _split(uri: object) -> SplitResult:
+    """A reported URI's parts; one Python cannot parse (`http://[x`) has none."""
+    try:
+        return urlsplit(str(uri or ""))
+    except ValueError:
+        return SplitResult("", "", "", "", "")
 
 
 def _origin_or_keyword(uri: object) -> str:
     """A blocked URI reduced to its origin ("inline", "eval" stay): no path, no query string."""
-    text = str(uri or "")
-    parts = urlsplit(text)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else text.split(":")[0][:40]
+    parts = _split(uri)
+    return (
+        f"{parts.scheme}://{parts.netloc}" if parts.netloc else str(uri or "").split(":")[0][:40]
+    )
+
+
+def _may_log_another_report() -> bool:
+    """True while fewer than CSP_REPORTS_LOGGED_PER_MINUTE reports were logged this minute."""
+    minute_key = f"csp-reports:{now():%Y%m%d%H%M}"
+    cache.add(minute_key, 0, timeout=120)
+    try:
+        return cache.incr(minute_key) <= settings.CSP_REPORTS_LOGGED_PER_MINUTE
+    except ValueError:  # the key expired (or was evicted) between the two calls
+        return False
 
 
 def _violations(body: object) -> list[dict]:
@@ -87,12 +127,12 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     """
     try:
         body = json.loads(request.read(CSP_REPORT_MAX_BYTES))
-    except ValueError:
+    # Anything a browser would never send: not JSON, cut off at the size limit, nested deeper
+    # than the parser recurses, numbers longer than Python converts.
+    except (ValueError, RecursionError):
         return HttpResponse(status=400)
-    minute_key = f"csp-reports:{now():%Y%m%d%H%M}"
     for violation in _violations(body):
-        cache.add(minute_key, 0, timeout=120)
-        if cache.incr(minute_key) > settings.CSP_REPORTS_LOGGED_PER_MINUTE:
+        if not _may_log_another_report():
             break
         directive = violation.get("effectiveDirective") or violation.get(
             "effective-directive", violation.get("violated-directive", "")
@@ -102,7 +142,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         csp_logger.warning(
             "CSP violation: %s on %s blocked %s",
             str(directive)[:60],
-            urlsplit(str(page)).path[:200],
+            _split(page).path[:200],
             _origin_or_keyword(blocked),
         )
     return HttpResponse(status=204)

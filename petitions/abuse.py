@@ -30,7 +30,10 @@ script use our form to flood the inboxes it types in, and our mail's reputation 
 it, for every real signer. A real person behind a busy shared address (a university, a mobile
 network) is set aside with the rest: staff review suspected signatures and clear them, which
 sends the confirmation mail then; a confirmation never turns a suspected signature into a
-counted one by itself, since `Signature.confirm()` only confirms pending ones.
+counted one by itself, since `Signature.confirm()` only confirms pending ones. The same person
+submitting again (their submission not set aside) takes the row over, and is mailed then: a
+script typing somebody's address into a flagged submission must not keep them from signing
+(`SignatureQuerySet.sign`).
 """
 
 import enum

@@ -292,6 +292,8 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
         "confirmation_mails_sent",
         "last_mailed_at",
         "is_counted",
+        "counted_country",
+        "counted_on",
         "comment_status",
         "comment_moderated_by",
         "comment_moderated_at",
@@ -349,6 +351,8 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
                             "confirmation_mails_sent",
                             "last_mailed_at",
                             "is_counted",
+                            "counted_country",
+                            "counted_on",
                         ]
                         if name not in hidden_keys
                     ]

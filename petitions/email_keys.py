@@ -17,6 +17,17 @@ receiving host), and on a company's own server `ann+board@` may well be a differ
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The columns an address is stored in. The address is kept as typed (NFC-normalised): RFC 5321's
+# 254 characters. Its key can be longer than what was typed, since IDNA spells each
+# international label of the domain as "xn--…" (one CJK character becomes seven), and
+# case-folding turns "ß" into "ss": so the key has a wider column of its own, and an address is
+# checked against both after normalisation (`validate_storable_email`), never only as typed.
+EMAIL_MAX_LENGTH = 254
+EMAIL_KEY_MAX_LENGTH = 320
+
 
 @dataclass(frozen=True)
 class ProviderRule:
@@ -84,3 +95,24 @@ def email_key(address: str) -> str:
     if rule.ignores_dots:
         local = local.replace(".", "")
     return f"{local}@{domain}"
+
+
+def validate_storable_email(address: str) -> None:
+    """
+    Refuse an address (already NFC-normalised, as it will be stored) whose stored forms would
+    not fit their columns: the address itself, and its key.
+    """
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise ValidationError(
+            _("An email address has at most %(limit)d characters (this one has %(count)d)."),
+            code="max_length",
+            params={"limit": EMAIL_MAX_LENGTH, "count": len(address)},
+        )
+    if len(email_key(address)) > EMAIL_KEY_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "This email address is too long once its domain is spelled as mail servers "
+                "spell it. Please use a shorter address."
+            ),
+            code="key_too_long",
+        )

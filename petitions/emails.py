@@ -29,8 +29,10 @@ def make_token(record: models.Model, salt: str) -> str:
 def read_token(token: str, salt: str, max_age_seconds: int | None) -> int:
     """The signature id in a token. Raises signing.SignatureExpired or signing.BadSignature."""
     value = signing.loads(token, salt=salt, max_age=max_age_seconds)
-    if not isinstance(value, int):
-        raise signing.BadSignature("Not a signature id.")
+    # Only an id the id column can hold. `True` is an int to Python but a boolean to PostgreSQL
+    # (the confirmation's raw SQL then fails), and a number beyond bigint matches no row anyway.
+    if type(value) is not int or not 0 < value < 2**63:
+        raise signing.BadSignature("Not a row id.")
     return value
 
 

@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_countries import countries
 
-from .forms import clean_name
+from .forms import clean_organisation_name
 from .models import Endorsement, Organisation, Petition
 from .organisation_names import match_key
 
@@ -59,7 +59,7 @@ def _parse(line: str) -> tuple[str, str, str]:
         raise ValueError("more than three fields")
     name, country, website = [*parts, "", ""][:3]
     try:
-        name = clean_name(name, max_length=200)
+        name = clean_organisation_name(name)
     except ValidationError as error:
         raise ValueError(f"bad name: {error.messages[0]}") from error
     country = country.upper()

@@ -14,7 +14,15 @@ from django_countries.fields import LazyTypedChoiceField
 from campaign.form_stamp import FIELD_NAME as STAMP_FIELD_NAME
 from campaign.form_stamp import new_form_stamp
 
-from .models import FULL_NAME_MAX_LENGTH, STATEMENT_OF_SUPPORT_MAX_LENGTH, Endorsement, Signature
+from .email_keys import EMAIL_MAX_LENGTH, validate_storable_email
+from .models import (
+    FULL_NAME_MAX_LENGTH,
+    ORGANISATION_NAME_MAX_LENGTH,
+    STATEMENT_OF_SUPPORT_MAX_LENGTH,
+    Endorsement,
+    Signature,
+)
+from .organisation_names import validate_matchable_name
 
 # Unicode categories no person types on purpose: control characters (NUL, escape, …), format
 # characters (zero-width spaces and joiners, bidi overrides that make text read backwards),
@@ -77,6 +85,21 @@ def clean_person_name(value: str) -> str:
             _("Please enter just your name, without a web address."), code="url_in_name"
         )
     return name
+
+
+def clean_organisation_name(value: str) -> str:
+    """An organisation's name, as `clean_name`, whose match key is neither empty nor too long."""
+    name = clean_name(value, max_length=ORGANISATION_NAME_MAX_LENGTH)
+    validate_matchable_name(name)
+    return name
+
+
+def clean_email_address(value: str) -> str:
+    """An address as it is stored (NFC-normalised), checked again in that form: NFC can
+    lengthen it, and its key (IDNA, case-folding) can be longer still."""
+    address = clean_text(value)
+    validate_storable_email(address)
+    return address
 
 
 class SignatureForm(forms.ModelForm):
@@ -173,7 +196,7 @@ class SignatureForm(forms.ModelForm):
         return clean_person_name(self.cleaned_data["full_name"])
 
     def clean_email(self) -> str:
-        return clean_text(self.cleaned_data["email"])
+        return clean_email_address(self.cleaned_data["email"])
 
     def clean_comment(self) -> str:
         return clean_text(self.cleaned_data.get("comment", ""), multiline=True)
@@ -227,7 +250,7 @@ class EndorsementForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Your email address"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text=_(
             "We send you a link to confirm the endorsement, and tell you when staff have "
             "reviewed it. Never shown publicly. An address at the organisation's own domain "
@@ -263,7 +286,7 @@ class EndorsementForm(forms.Form):
             field.widget.attrs.pop("maxlength", None)
 
     def clean_organisation_name(self) -> str:
-        return clean_name(self.cleaned_data["organisation_name"], max_length=200)
+        return clean_organisation_name(self.cleaned_data["organisation_name"])
 
     def clean_contact_name(self) -> str:
         return clean_person_name(self.cleaned_data["contact_name"])
@@ -272,7 +295,7 @@ class EndorsementForm(forms.Form):
         return clean_name(self.cleaned_data["contact_role"], max_length=120)
 
     def clean_email(self) -> str:
-        return clean_text(self.cleaned_data["email"])
+        return clean_email_address(self.cleaned_data["email"])
 
     def clean_website(self) -> str:
         website = clean_text(self.cleaned_data.get("website", ""))
@@ -330,7 +353,7 @@ class ErasureRequestForm(forms.Form):
 
     email = forms.EmailField(
         label=_("The person's email address"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text=_(
             "Any spelling of the address finds it (case, dots and +tags in Gmail addresses are "
             "ignored). It is used for this search only and is not recorded."

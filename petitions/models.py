@@ -14,14 +14,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .email_keys import email_key
-from .organisation_names import is_free_mail, match_key
+from .email_keys import EMAIL_KEY_MAX_LENGTH, EMAIL_MAX_LENGTH, email_key
+from .organisation_names import (
+    MATCH_KEY_MAX_LENGTH,
+    is_free_mail,
+    match_key,
+    validate_matchable_name,
+)
 
 # Language codes as Django names them, and the suffix of their columns (`title_zh_hant`).
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
 PRIMARY_LANGUAGE = "en"
 
 FULL_NAME_MAX_LENGTH = 120
+ORGANISATION_NAME_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = 1000
 
 
@@ -255,11 +261,14 @@ class Organisation(models.Model):
     statements, so that one NGO is one row however many times it lends its name.
     """
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=ORGANISATION_NAME_MAX_LENGTH)
     # `organisation_names.match_key(name)`: case, spacing, punctuation and look-alike letters
     # ignored. Unique, so two spellings of one NGO can never become two rows, even when two
-    # requests create it at once; the index also serves the lookup by submitted name.
-    match_key = models.CharField(_("match key"), max_length=200, unique=True, editable=False)
+    # requests create it at once; the index also serves the lookup by submitted name. Never
+    # empty (a CheckConstraint): names without a letter or digit would all be one organisation.
+    match_key = models.CharField(
+        _("match key"), max_length=MATCH_KEY_MAX_LENGTH, unique=True, editable=False
+    )
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     is_verified = models.BooleanField(_("verified"), default=False)
@@ -271,6 +280,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(match_key=""), name="organisation_match_key_not_empty"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -284,6 +298,13 @@ class Organisation(models.Model):
             kwargs["update_fields"] = {*update_fields, "match_key"}
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        # A staff correction in the admin is held to the same rule as the endorse form.
+        try:
+            validate_matchable_name(self.name)
+        except ValidationError as error:
+            raise ValidationError({"name": error}) from error
+
     @property
     def website_domain(self) -> str:
         """The website's host without "www.", lower-case; "" without a website."""
@@ -291,10 +312,11 @@ class Organisation(models.Model):
         return host.lower().removeprefix("www.")
 
 
-# A signature whose status and counted flag disagree: confirmed but not yet in the totals, or
-# in the totals but no longer confirmed (withdrawn, rejected by staff).
+# A signature the totals do not yet reflect: confirmed but not yet in them; in them but no
+# longer confirmed (withdrawn, rejected by staff); or counted under a country staff have since
+# corrected (the tally must move from the country it was counted under to the new one).
 NEEDS_COUNTING = Q(status="confirmed", is_counted=False) | (
-    ~Q(status="confirmed") & Q(is_counted=True)
+    Q(is_counted=True) & (~Q(status="confirmed") | ~Q(country=models.F("counted_country")))
 )
 
 # How many confirmation mails one pending signature may trigger: the first, plus a couple of
@@ -464,8 +486,13 @@ class SignatureQuerySet(models.QuerySet):
         this client (`client_hash`) already signed the petition that often in the last minute or
         day. A pending duplicate (same petition, same email key) asks for one more confirmation
         mail, at most MAX_CONFIRMATION_MAILS in all, unless this submission was set aside.
-        Anything else (a confirmed, suspected or rejected duplicate) changes nothing; a withdrawn
-        signature has no email key left, so its signer simply signs anew. The database's unique
+        A suspected or rejected row is taken over by a submission that is not set aside: it
+        becomes this submission's pending signature, owed a confirmation mail, so that nobody
+        can keep a person from signing by signing first in their name (with the honeypot
+        filled, or in a flood staff reject); the address's owner gets the mail and their
+        confirmation decides. One still counted waits until the counting job has taken it off
+        the totals. A confirmed duplicate changes nothing; a withdrawn signature has no email
+        key left, so its signer simply signs anew. The database's unique
         index arbitrates: there is no check-then-insert, so concurrent identical submissions
         make one row and no error. Counting the client's recent signatures in the same
         statement saves a round trip and a query built by the ORM on every signature (1 ms of
@@ -545,14 +572,45 @@ def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     # type (in an INSERT ... SELECT PostgreSQL would read a NULL timestamp as text).
     status = f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
     placeholders = ", ".join(["%s"] * len(columns))
+    # A suspected or rejected row an unflagged submission takes over (see `sign`): every value
+    # the submission writes replaces the squatter's, and what staff or a mail recorded on the
+    # row is cleared. A pending duplicate only asks for one more mail, in its new language.
+    takeover = "petitions_signature.status IN ('suspected', 'rejected')"
+
+    def on_takeover(column: str, value: str, otherwise: str = "") -> str:
+        kept = otherwise or f"petitions_signature.{column}"
+        return f"{column} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
+
+    # The keys stay; a counted row is never taken over (below); these two are set for both.
+    special = (
+        "petition_id",
+        "email_key",
+        "is_counted",
+        "confirmation_mails_requested",
+        "language",
+    )
+    cleared = ("confirmed_at", "last_mailed_at", "comment_moderated_by_id", "comment_moderated_at")
+    updates = [
+        *(on_takeover(c, f"excluded.{c}") for c in columns if c not in special),
+        *(on_takeover(c, "NULL") for c in cleared),
+        on_takeover(
+            "confirmation_mails_requested",
+            "excluded.confirmation_mails_requested",
+            "petitions_signature.confirmation_mails_requested + 1",
+        ),
+        "language = excluded.language",
+        "status = excluded.status",
+    ]
     return (
         f"INSERT INTO petitions_signature ({', '.join(columns)}, status) "  # noqa: S608
         f"VALUES ({placeholders}, {status}) "
-        "ON CONFLICT (petition_id, email_key) DO UPDATE "
-        "SET confirmation_mails_requested = petitions_signature.confirmation_mails_requested + 1, "
-        "language = excluded.language "
-        "WHERE petitions_signature.status = 'pending' AND excluded.status = 'pending' "
-        "AND petitions_signature.confirmation_mails_requested < %s "
+        f"ON CONFLICT (petition_id, email_key) DO UPDATE SET {', '.join(updates)} "
+        # Only an unflagged submission changes a row. A row still counted waits until the
+        # counting job has taken it off the totals, by the country it was counted under.
+        "WHERE excluded.status = 'pending' AND ("
+        "(petitions_signature.status = 'pending' "
+        "AND petitions_signature.confirmation_mails_requested < %s) "
+        f"OR ({takeover} AND NOT petitions_signature.is_counted)) "
         "RETURNING status"
     )
 
@@ -592,11 +650,17 @@ class Signature(models.Model):
         db_index=False,
     )
     full_name = models.CharField(_("full name"), max_length=FULL_NAME_MAX_LENGTH)
-    email = models.EmailField(_("email"), max_length=254, help_text=_("As the signer typed it."))
+    email = models.EmailField(
+        _("email"), max_length=EMAIL_MAX_LENGTH, help_text=_("As the signer typed it.")
+    )
     # NULL once withdrawn: the unique constraint ignores NULLs, so a person who withdrew can
     # sign again, and nothing is left to tell that they once signed.
     email_key = models.CharField(  # noqa: DJ001 - NULL, unlike "", is never a duplicate
-        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+        _("canonical email"),
+        max_length=EMAIL_KEY_MAX_LENGTH,
+        null=True,
+        blank=True,
+        editable=False,
     )
     country = CountryField(_("country"))
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
@@ -653,6 +717,14 @@ class Signature(models.Model):
     # job flips it in the same transaction as it changes the totals, so a row is never counted
     # twice nor forgotten, however many jobs run at once.
     is_counted = models.BooleanField(_("counted"), default=False, editable=False)
+    # Where the counting job counted this row: the country tally and the day (the dashboard's
+    # daily tally) it added one to, blank while uncounted. Taking a row off subtracts from
+    # these, never from its current country: staff may correct a country after counting, and
+    # subtracting from a tally that never counted the row would drive it below zero.
+    counted_country = CountryField(
+        _("counted in the tally of"), blank=True, default="", db_default="", editable=False
+    )
+    counted_on = models.DateField(_("counted on the day"), null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -672,8 +744,9 @@ class Signature(models.Model):
         indexes = [
             # Admin search by exact email across petitions: WHERE email_key = %s.
             models.Index(fields=["email_key"], name="signature_email_key_idx"),
-            # The counting job: WHERE status/is_counted disagree. Partial, so it only holds
-            # the few rows waiting to be counted, not the million already counted.
+            # The counting job: WHERE status/is_counted disagree (or the country moved since
+            # counting). Partial, so it only holds the few rows waiting to be counted, not the
+            # million already counted.
             models.Index(fields=["id"], condition=NEEDS_COUNTING, name="signature_to_count_idx"),
             # Petition page, recent public signers: WHERE petition_id = %s AND status =
             # 'confirmed' AND show_name_publicly ORDER BY confirmed_at DESC LIMIT n.
@@ -819,8 +892,8 @@ class Signature(models.Model):
     def withdraw(self) -> None:
         """
         Withdraw the signature and erase the signer's personal data (name, email, canonical
-        email, comment, consents). The country stays, with nothing to tie it to a person, so
-        the counting job can take the signature off the country tally.
+        email, comment, consents). The country stays, with nothing to tie it to a person; the
+        counting job takes the signature off the tallies it was counted in.
         """
         now = timezone.now()
         erased = {
@@ -1036,7 +1109,9 @@ class Endorsement(models.Model):
         verbose_name=_("organisation"),
     )
     # What the contact typed, kept beside the organisation it matched so staff can compare.
-    submitted_name = models.CharField(_("name as submitted"), max_length=200, blank=True)
+    submitted_name = models.CharField(
+        _("name as submitted"), max_length=ORGANISATION_NAME_MAX_LENGTH, blank=True
+    )
     submitted_website = models.URLField(_("website as submitted"), max_length=300, blank=True)
     kind = models.CharField(
         _("kind of organisation"), max_length=10, choices=Kind.choices, default=Kind.OTHER
@@ -1048,9 +1123,13 @@ class Endorsement(models.Model):
     # nobody to write to). A CheckConstraint requires them for every endorsement from the form.
     contact_name = models.CharField(_("contact name"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     contact_role = models.CharField(_("contact role"), max_length=120, blank=True)
-    email = models.EmailField(_("contact email"), max_length=254, blank=True)
+    email = models.EmailField(_("contact email"), max_length=EMAIL_MAX_LENGTH, blank=True)
     email_key = models.CharField(  # noqa: DJ001 - NULL for imported endorsements
-        _("canonical email"), max_length=320, null=True, blank=True, editable=False
+        _("canonical email"),
+        max_length=EMAIL_KEY_MAX_LENGTH,
+        null=True,
+        blank=True,
+        editable=False,
     )
     statement = models.TextField(
         _("statement of support"), max_length=STATEMENT_OF_SUPPORT_MAX_LENGTH, blank=True

@@ -18,6 +18,14 @@ letters and digits become ASCII) and keep their characters.
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The column the key is stored in. NFKC and case-folding can make the key longer than the name
+# ("ß" becomes "ss", one Arabic ligature eighteen characters), so a name is checked by its key
+# (`validate_matchable_name`), not only by its own length.
+MATCH_KEY_MAX_LENGTH = 200
+
 # Cyrillic and Greek letters that look like a Latin letter in common fonts, after case-folding
 # (so only small letters are needed: casefold() has already turned "А" into "а").
 LOOKALIKES = {
@@ -112,6 +120,29 @@ def match_key(name: str) -> str:
     """The key two spellings of one organisation's name share (see the module docstring)."""
     folded = unicodedata.normalize("NFKC", name).casefold().translate(_LOOKALIKE_TABLE)
     return "".join(character for character in folded if character.isalnum())
+
+
+def validate_matchable_name(name: str) -> None:
+    """
+    Refuse an organisation name whose key would be empty or too long for its column. A name of
+    only punctuation, emoji or combining marks has an empty key: every such name would be one
+    organisation, and an endorsement under one of them would silently join another's.
+    """
+    key = match_key(name)
+    if not key:
+        raise ValidationError(
+            _("Please enter the organisation's name with at least one letter or digit."),
+            code="no_letters",
+        )
+    if len(key) > MATCH_KEY_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "Please shorten the name: spelled out in plain letters it has more than "
+                "%(limit)d characters."
+            ),
+            code="max_length",
+            params={"limit": MATCH_KEY_MAX_LENGTH},
+        )
 
 
 def is_free_mail(email: str) -> bool:

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Page
 
 from petitions.models import Petition
@@ -23,6 +24,15 @@ from petitions.models import Petition
 CHROMIUM = shutil.which("chromium")
 VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 IN_CI = bool(os.environ.get("CI"))
+
+# Property and fuzz tests (Hypothesis): no deadline, since a request on a loaded machine may take
+# a while and that is not what they test; modest example counts, to keep the suite quick. In CI
+# the examples are derived from each test's name, so a run can be repeated exactly.
+hypothesis_settings.register_profile("local", deadline=None, max_examples=60)
+hypothesis_settings.register_profile(
+    "ci", deadline=None, max_examples=60, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.load_profile("ci" if IN_CI else "local")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -148,3 +158,21 @@ def closed_petition(db) -> Petition:
         opens_at=opened,
         closes_at=opened + timedelta(days=30),
     )
+
+
+@pytest.fixture
+def redis_unreachable(settings) -> None:
+    """The shared cache as production configures it (campaign/shared_cache.py), on a Redis
+    that refuses every connection."""
+    from campaign import shared_cache
+
+    shared_cache._unreachable_until.clear()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "campaign.shared_cache.DegradingRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        },
+    }
+    yield
+    shared_cache._unreachable_until.clear()

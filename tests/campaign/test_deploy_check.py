@@ -8,7 +8,12 @@ from pathlib import Path
 
 from django.test import override_settings
 
-from campaign.checks import staff_two_factor_check, trusted_proxy_check
+from campaign.checks import (
+    inline_counting_check,
+    staff_two_factor_check,
+    task_backend_check,
+    trusted_proxy_check,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = PROJECT_DIR / ".ci" / "production.env"
@@ -71,3 +76,34 @@ def test_a_development_machine_may_run_without_staff_2fa():
 @override_settings(TRUSTED_PROXY_HEADER="X-Real-IP")
 def test_a_proxy_header_not_named_as_django_names_it_is_reported():
     assert [warning.id for warning in trusted_proxy_check(None)] == ["campaign.W002"]
+
+
+def test_the_production_template_queues_jobs_and_counts_outside_requests():
+    production = _production_environment()
+
+    assert production["TASKS_BACKEND"] == "database"
+    assert production["COUNT_SIGNATURES_INLINE"] == "False"
+
+
+def test_the_deploy_check_fails_when_production_runs_jobs_inside_requests():
+    result = _deploy_check(TASKS_BACKEND="immediate", COUNT_SIGNATURES_INLINE="False")
+
+    assert result.returncode != 0
+    assert "campaign.W006" in result.stderr
+
+
+def test_the_deploy_check_fails_when_production_counts_inside_requests():
+    result = _deploy_check(COUNT_SIGNATURES_INLINE="True")
+
+    assert result.returncode != 0
+    assert "campaign.W007" in result.stderr
+
+
+@override_settings(
+    DEBUG=True,
+    TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    COUNT_SIGNATURES_INLINE=True,
+)
+def test_a_development_machine_may_run_jobs_and_counting_in_the_request():
+    assert task_backend_check(None) == []
+    assert inline_counting_check(None) == []

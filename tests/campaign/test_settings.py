@@ -128,7 +128,7 @@ def test_the_production_cache_url_gives_a_working_redis_cache_client():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["RedisCache", "redis.client"]
+    assert result.stdout.split() == ["DegradingRedisCache", "redis.client"]
 
 
 def test_postgresql_connections_are_kept_and_checked_before_reuse_without_a_pool():

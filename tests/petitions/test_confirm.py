@@ -4,7 +4,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from petitions.emails import CONFIRM_SALT, WITHDRAW_SALT, make_token
+from petitions.emails import CONFIRM_SALT, ENDORSEMENT_CONFIRM_SALT, WITHDRAW_SALT, make_token
 from petitions.models import Signature
 
 from .conftest import make_signature
@@ -194,3 +194,23 @@ def test_confirming_leaves_the_count_to_the_job_when_not_inline(
 
     open_petition.refresh_from_db()
     assert open_petition.signature_count == 0
+
+
+@pytest.mark.parametrize("salt", [CONFIRM_SALT, WITHDRAW_SALT, ENDORSEMENT_CONFIRM_SALT])
+@pytest.mark.parametrize("value", [True, False, 0, -1, 2**63, 1.0, "1", [1]])
+def test_a_signed_token_that_names_no_row_id_is_an_invalid_link(
+    client, open_petition, salt, value
+):
+    # Signed with our key (a leaked or forged one), but not carrying a row id: `True` reached
+    # the confirmation's SQL as a boolean and answered 500.
+    make_signature(open_petition)
+    token = signing.dumps(value, salt=salt)
+    route = {
+        CONFIRM_SALT: "petitions:confirm-signature",
+        WITHDRAW_SALT: "petitions:withdraw-signature",
+        ENDORSEMENT_CONFIRM_SALT: "petitions:confirm-endorsement",
+    }[salt]
+
+    response = client.post(reverse(route, kwargs={"token": token}))
+
+    assert response.status_code == 400

@@ -95,3 +95,28 @@ def test_a_petition_not_under_attack_has_no_widget(client, open_petition):
     content = client.get(open_petition.get_absolute_url()).content.decode()
 
     assert "altcha" not in content
+
+
+def test_with_redis_unreachable_signing_under_proof_of_work_still_works(
+    under_attack, redis_unreachable
+):
+    # The used solutions live in the shared cache; without it they live in this process's memory.
+    client = Client(raise_request_exception=False)
+
+    response = _sign(client, under_attack, altcha=_solved_payload(client))
+
+    assert response.status_code == 302
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_with_redis_unreachable_a_solution_still_works_only_once_per_process(
+    under_attack, redis_unreachable
+):
+    client = Client(raise_request_exception=False)
+    payload = _solved_payload(client)
+    _sign(client, under_attack, altcha=payload)
+
+    response = _sign(client, under_attack, altcha=payload, email="again@example.org")
+
+    assert response.status_code == 200
+    assert Signature.objects.count() == 1

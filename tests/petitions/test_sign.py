@@ -322,3 +322,52 @@ def test_signing_a_petition_before_it_opens_is_refused(
 
     assert response.status_code == 409
     assert not Signature.objects.exists()
+
+
+# An address in each state a signature can be in, and "new": none.
+ADDRESS_STATES = [None, *Signature.Status.values]
+
+
+@pytest.mark.parametrize("state", ADDRESS_STATES, ids=[str(s) for s in ADDRESS_STATES])
+def test_the_sign_request_queues_the_same_jobs_whatever_the_address_has_done(
+    client, open_petition, settings, state, django_capture_on_commit_callbacks
+):
+    # What a request does, not only what it answers, must not tell whether an address has
+    # signed: the job decides who is owed a mail, the request queues it in every case.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    if state is not None:
+        signature = make_signature(open_petition, email="ann@example.org", status=state)
+        if state == Signature.Status.WITHDRAWN:
+            signature.withdraw()
+
+    _sign(client, open_petition, django_capture_on_commit_callbacks)
+
+    queued = [result.task.name for result in task_backends["default"].results]
+    assert queued == ["send_owed_confirmation_mails"]
+
+
+@pytest.mark.parametrize("state", ADDRESS_STATES, ids=[str(s) for s in ADDRESS_STATES])
+def test_the_sign_request_runs_the_same_queries_whatever_the_address_has_done(
+    client,
+    open_petition,
+    lists_cached,
+    settings,
+    state,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    # Production (database backend): the petition, the upsert, the job, for every address.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if state is not None:
+        signature = make_signature(open_petition, email="ann@example.org", status=state)
+        if state == Signature.Status.WITHDRAWN:
+            signature.withdraw()
+
+    with django_assert_num_queries(3), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER
+        )
+
+    assert response.status_code == 302

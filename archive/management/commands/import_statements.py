@@ -26,12 +26,13 @@ lines, list items starting with "- "):
 import tomllib
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from archive.models import Statement, StatementSignatory, Topic
 from petitions.models import Organisation, Petition
-from petitions.organisation_names import match_key
+from petitions.organisation_names import match_key, validate_matchable_name
 
 STATEMENTS_DIR = Path(__file__).resolve().parents[2] / "statements"
 FRONT_MATTER_FENCE = "+++"
@@ -155,6 +156,10 @@ class Command(BaseCommand):
     def organisation(self, name: str, country: str) -> Organisation:
         # One key for both apps: "Tibet Support Group – Netherlands" = "Tibet Support Group
         # Netherlands", and a Cyrillic "А" is an "A".
+        try:
+            validate_matchable_name(name)
+        except ValidationError as error:
+            raise CommandError(f"signatory {name!r}: {error.messages[0]}") from error
         key = match_key(name)
         organisation = self.organisations.get(key)
         if organisation is None:
