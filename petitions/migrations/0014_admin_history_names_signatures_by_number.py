@@ -31,7 +31,7 @@ def name_by_number(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("petitions", "0012_signature_indexes_in_admin_order"),
+        ("petitions", "0013_signature_counted_tallies"),
         ("admin", "0003_logentry_add_action_flag_choices"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
