@@ -4,7 +4,7 @@ gunicorn settings for production and for the bench (`gunicorn -c gunicorn.conf.p
 gthread: each worker process runs several threads, so a request waiting on PostgreSQL or on the
 network does not hold a whole process. One process per core keeps the cores busy despite the
 GIL; eight threads each cover the waits. Measured with bench/run.py on 2 cores, sign surge at 64
-clients: 2 x 8 and 3 x 6 did 380-400/s, 4 x 4 did 275-350/s (README, Performance). Set
+clients: 2 x 8 and 3 x 6 did 380-400/s, 4 x 4 did 275-350/s (bench/README.md). Set
 DATABASE_POOL_MAX_SIZE to the threads. Override with GUNICORN_WORKERS / GUNICORN_THREADS or
 gunicorn's own GUNICORN_CMD_ARGS.
 """

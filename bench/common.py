@@ -44,7 +44,7 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
             # A fresh key per bench run: the site refuses any key written in the repository.
             "SECRET_KEY": BENCH_SECRET_KEY,
             "DATABASE_URL": f"{PG}/{database}",
-            # Redis, as production runs (README): the shared cache.
+            # Redis, as production runs (docs/deployment.md): the shared cache.
             "CACHE_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{SITE_PORT}",

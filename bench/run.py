@@ -1,6 +1,6 @@
 """
 The bench: `python bench/run.py` (about 8 minutes) or `python bench/run.py --quick` (under a
-minute, a smoke run). See README, Performance.
+minute, a smoke run). See bench/README.md.
 
 Creates the `candlelight_bench` database afresh, migrates, collects static files, seeds a
 million signatures, starts the site under gunicorn with production settings and the bare
