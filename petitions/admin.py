@@ -5,7 +5,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from campaign.admin_paging import EstimatedCountPaginator
 
 from . import abuse, exports, retention, tasks
+from .admin_history import HistoryByNumber, log_history
+from .admin_lookups import OfferedLookupsOnly
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
@@ -42,7 +44,7 @@ from .organisation_names import match_key
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
     """Write one admin history entry per changed object, naming the staff member."""
     if objects:
-        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+        log_history(request.user.pk, objects, CHANGE, message)
 
 
 def _export_page(
@@ -278,7 +280,10 @@ class SignatureChangeListQuerySet(SignatureQuerySet):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    # Moderators are shown names and masked addresses, but search neither (admin_lookups).
+    personal_fields = frozenset({"full_name", "email", "email_key", "comment", "network"})
+    personal_data_permission = "petitions.export_signatures"
     list_display = [
         "full_name",
         "petition",
@@ -426,7 +431,7 @@ class SignatureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         """An address is looked up exactly, through its canonical key (an indexed lookup)."""
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -726,7 +731,9 @@ def _queue_decision_mails(endorsements: list[Endorsement]) -> None:
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    personal_fields = frozenset({"contact_name", "contact_role", "email", "email_key"})
+    personal_data_permission = "petitions.export_endorsements"
     list_display = [
         "organisation",
         "petition",
@@ -750,6 +757,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["organisation__name", "submitted_name", "contact_name"]
     search_help_text = _("An organisation's or contact's name, or an exact email address.")
+    search_help_text_without_personal_data = _("A name, or part of one.")
     actions = ["approve_selected", "reject_selected"]
     readonly_fields = [
         "petition",
@@ -820,7 +828,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
