@@ -5,7 +5,7 @@ A signature that looks automated is not refused: it is stored as suspected, neve
 its signer gets exactly the response everybody gets, so a script learns nothing to adapt to.
 What sets a signature aside:
 
-- the form's honeypot field is filled in, or its signed render time (campaign/form_stamp.py) is
+- the form's honeypot field is filled in, or its signed render time (petitions/form_stamp.py) is
   missing, tampered with or younger than FORM_MIN_SECONDS (no person fills a form that fast);
 - the mail domain is blocked by staff, or is a disposable mail service (the maintained
   `disposable-email-domains` list) that staff have not allowed;
@@ -43,9 +43,8 @@ from disposable_email_domains import blocklist
 from django.conf import settings
 from django.core.cache import caches
 
-from campaign.client_address import client_address
-from campaign.form_stamp import form_stamp_age
-
+from .client_address import client_address
+from .form_stamp import form_stamp_age
 from .models import EmailDomainRule, NetworkRule, Petition, RateLimit
 
 # Loaded once per process: some thousands of domains, looked up on every signature.

@@ -14,10 +14,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaign.client_address import client_address_hash, client_network
-from campaign.page_cache import cached_public_page
-
 from . import abuse, emails, tasks
+from .client_address import client_address_hash, client_network
 from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
     LANGUAGE_SUFFIXES,
@@ -27,12 +25,13 @@ from .models import (
     Petition,
     Signature,
 )
+from .page_cache import cached_public_page
 
 PETITIONS_PER_PAGE = 20
 TOP_COUNTRIES = 5
 RECENT_PUBLIC_SIGNERS = 10
 RECENT_PUBLIC_COMMENTS = 10
-# The petition page is served from the cache for this long (campaign/page_cache.py): its count
+# The petition page is served from the cache for this long (petitions/page_cache.py): its count
 # may be this much older than the kept one, which the counting job advances every few seconds.
 PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.

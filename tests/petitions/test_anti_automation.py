@@ -8,9 +8,9 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from campaign.form_stamp import FIELD_NAME, form_stamp_age
 from petitions import abuse
 from petitions.counting import count_signatures
+from petitions.form_stamp import FIELD_NAME, form_stamp_age
 from petitions.models import EmailDomainRule, Endorsement, NetworkRule, Petition, Signature
 
 from .conftest import VALID_SIGNER, aged_form_stamp

@@ -1,5 +1,5 @@
 """
-The petition page comes from the cache during a surge (campaign/page_cache.py), yet each visitor
+The petition page comes from the cache during a surge (petitions/page_cache.py), yet each visitor
 still gets a working sign form with a CSRF token of their own, in their language, and a count
 at most PETITION_PAGE_CACHE_SECONDS old.
 """
