@@ -18,7 +18,6 @@ from django.views.generic import View
 from django_altcha import AltchaChallengeView
 
 from . import abuse, emails, tasks
-from .client_address import client_address_hash, client_network
 from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
     LANGUAGE_SUFFIXES,
@@ -268,25 +267,18 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_petition(request, petition, form)
     form.cleaned_data.pop("altcha", None)  # the proof of work, checked: nothing to store
-    guard = FormGuard(request.POST)
-    verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
-    if verdict is abuse.Verdict.STALE:
+    screening = abuse.screen_signature(request, petition, form.cleaned_data["email"])
+    if screening.is_stale:
         form.add_error(None, STALE_FORM_MESSAGE)
         return _render_petition(request, petition, form)
-    if verdict is abuse.Verdict.SUSPECTED:
-        suspected, rate_limit = True, None
-    else:
-        suspected, rate_limit = abuse.screen_signature(
-            request, petition, form.cleaned_data["email"]
-        )
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
     Signature.objects.sign(
         petition=petition,
         language=language or PRIMARY_LANGUAGE,
-        network=client_network(request),
-        status=Signature.Status.SUSPECTED if suspected else Signature.Status.PENDING,
-        client_hash=client_address_hash(request),
-        rate_limit=rate_limit,
+        network=screening.network,
+        status=Signature.Status.SUSPECTED if screening.is_suspected else Signature.Status.PENDING,
+        client_hash=screening.client_hash,
+        rate_limit=screening.rate_limit,
         **form.cleaned_data,
     )
     # The mail job is queued whatever happened to the submission: the job finds which rows are
@@ -392,27 +384,26 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     if not petition.endorsing_is_open:
         return render(request, "petitions/endorse_closed.html", {"petition": petition}, status=409)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
-    verdict = abuse.Verdict.OK
     if request.method == "POST" and form.is_valid():
-        guard = FormGuard(request.POST)
-        verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
+        verdict = abuse.screen_endorsement(request)
+        if verdict is abuse.Verdict.SUSPECTED:
+            # A filled honeypot or a form sent too fast: no person did that. Staff review every
+            # endorsement anyway, so nothing is recorded; the same redirect tells the script
+            # nothing.
+            return redirect("petitions:endorse-check-email", slug=petition.slug)
         if verdict is abuse.Verdict.STALE:
             form.add_error(None, STALE_FORM_MESSAGE)
-    if verdict is abuse.Verdict.SUSPECTED:
-        # A filled honeypot or a form sent too fast: no person did that. Staff review every
-        # endorsement anyway, so nothing is recorded; the same redirect tells the script nothing.
-        return redirect("petitions:endorse-check-email", slug=petition.slug)
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data}
-        data.pop("is_authorised")
-        endorsement = Endorsement.objects.endorse(
-            petition=petition, language=_language(request), **data
-        )
-        if endorsement is not None:
-            transaction.on_commit(
-                partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
+        else:
+            data = {**form.cleaned_data}
+            data.pop("is_authorised")
+            endorsement = Endorsement.objects.endorse(
+                petition=petition, language=_language(request), **data
             )
-        return redirect("petitions:endorse-check-email", slug=petition.slug)
+            if endorsement is not None:
+                transaction.on_commit(
+                    partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
+                )
+            return redirect("petitions:endorse-check-email", slug=petition.slug)
     status = 400 if form.is_bound else 200
     context = {"petition": petition, "form": form, "guard": FormGuard()}
     return render(request, "petitions/endorsement_form.html", context, status=status)
