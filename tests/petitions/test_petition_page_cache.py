@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.page_cache import cached_public_page
 from petitions.models import Petition, Signature
+from petitions.page_cache import cached_public_page
 from petitions.views import PETITION_PAGE_CACHE_SECONDS
 
 from .conftest import VALID_SIGNER
