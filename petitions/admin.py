@@ -4,7 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +17,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import abuse, exports, retention, tasks
+from .admin_history import HistoryByNumber, log_history
+from .admin_lookups import OfferedLookupsOnly
 from .admin_paging import EstimatedCountPaginator
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
@@ -38,7 +40,7 @@ from .organisation_names import match_key
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
     """Write one admin history entry per changed object, naming the staff member."""
     if objects:
-        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+        log_history(request.user.pk, objects, CHANGE, message)
 
 
 def _export_page(
@@ -228,7 +230,10 @@ def _mask(email: str) -> str:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    # Moderators are shown names and masked addresses, but search neither (admin_lookups).
+    personal_fields = frozenset({"full_name", "email", "email_key", "comment", "network"})
+    personal_data_permission = "petitions.export_signatures"
     list_display = [
         "full_name",
         "petition",
@@ -370,7 +375,7 @@ class SignatureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         """An address is looked up exactly, through its canonical key (an indexed lookup)."""
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -670,7 +675,9 @@ def _queue_decision_mails(endorsements: list[Endorsement]) -> None:
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    personal_fields = frozenset({"contact_name", "contact_role", "email", "email_key"})
+    personal_data_permission = "petitions.export_endorsements"
     list_display = [
         "organisation",
         "petition",
@@ -694,6 +701,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["organisation__name", "submitted_name", "contact_name"]
     search_help_text = _("An organisation's or contact's name, or an exact email address.")
+    search_help_text_without_personal_data = _("A name, or part of one.")
     actions = ["approve_selected", "reject_selected"]
     readonly_fields = [
         "petition",
@@ -764,7 +772,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
