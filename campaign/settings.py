@@ -292,8 +292,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_RESET_ON_SUCCESS = True
 # Axes sees a keyed pseudonym of the client address, never the address itself, and logs neither
 # the username nor the address.
-AXES_CLIENT_IP_CALLABLE = "campaign.client_address.axes_client_pseudonym"
-AXES_CLIENT_STR_CALLABLE = "campaign.client_address.axes_client_str"
+AXES_CLIENT_IP_CALLABLE = "petitions.client_address.axes_client_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "petitions.client_address.axes_client_str"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 
 # Two-factor authentication (django-otp, TOTP) for every staff login. On unless DEBUG, so

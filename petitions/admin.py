@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from campaign.admin_paging import EstimatedCountPaginator
-
 from . import abuse, exports, retention, tasks
 from .admin_history import HistoryByNumber, log_history
 from .admin_lookups import OfferedLookupsOnly
+from .admin_paging import EstimatedCountPaginator
 from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
 from .endorsement_import import import_endorsements
