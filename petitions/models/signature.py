@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .email_keys import EMAIL_KEY_MAX_LENGTH, EMAIL_MAX_LENGTH, email_key
-from .organisation_names import (
+from ..email_keys import EMAIL_KEY_MAX_LENGTH, EMAIL_MAX_LENGTH, email_key
+from ..organisation_names import (
     MATCH_KEY_MAX_LENGTH,
     is_free_mail,
     match_key,
