@@ -10,8 +10,10 @@ in. The form and its CSRF protection work exactly as on a freshly rendered page;
 runs no query at all. Counts on the page are at most `seconds` older than the kept count, which
 the counting job itself advances every few seconds (and count.js refreshes in the browser).
 
-Only anonymous GETs that the view answers 200 are cached. A visitor with a session (staff) gets
-a fresh page, so nothing tied to a session (messages) can ever be cached.
+Only what is the same for everyone is cached: a GET or HEAD that carries no cookie but the CSRF
+one (a session, a pending `messages` cookie: a fresh page, never cached), answered 200 with no
+cookie of its own and no message queued. Nothing on the page is built from the query string
+(its language links included), so one visitor's `?utm=…` never reaches the others.
 """
 
 import re
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -36,11 +39,28 @@ STAMP_INPUT = re.compile(rf'(name="{FIELD_NAME}" value=")[^"]*(")')
 STAMP_PLACEHOLDER = "\x00stamp\x00"
 
 
+def _is_anonymous_read(request: HttpRequest) -> bool:
+    """A read carrying nothing of the visitor's own but the CSRF cookie (replaced per visitor)."""
+    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= {
+        settings.CSRF_COOKIE_NAME
+    }
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A full page the same for everyone: no cookie of its own, no message shown or queued."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(get_messages(request)) == 0
+    )
+
+
 def cached_public_page(seconds: int) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if not _is_anonymous_read(request):
                 return view(request, *args, **kwargs)
             # The path, not the full URL: a query string must not let anybody bypass the cache
             # (these views read no query parameters).
@@ -48,7 +68,7 @@ def cached_public_page(seconds: int) -> Callable:
             cached = caches["local"].get(key)
             if cached is None:
                 response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming:
+                if not _is_shareable(request, response):
                     return response
                 html = response.content.decode(response.charset)
                 html = CSRF_INPUT.sub(rf"\g<1>{PLACEHOLDER}\g<2>", html)

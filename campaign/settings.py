@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as in production. Its
+    # own handler answers a path that climbs out of the static directories with a 500.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",  # archive search: index operator classes (no-op on SQLite)
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "campaign.request_body.RequestBodyMiddleware",  # before anything reads the form body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -308,9 +312,11 @@ PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE = env.int(
     "PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE", default=180
 )
 
-# Per-country counts below this many signers are never shown publicly (page and JSON): a count
-# of one or two could point to a person.
-PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=5)
+# Per-country counts below this many signers are never shown publicly (page and JSON), and those
+# shown are rounded down to a tenth of it (CountryTally.public): anyone can confirm a few
+# signatures from a small country, and a low threshold or an exact count would then reveal
+# whether a real person signed from there.
+PUBLIC_COUNTRY_MIN_SIGNERS = env.int("PUBLIC_COUNTRY_MIN_SIGNERS", default=100)
 
 # --- Anti-automation (petitions/abuse.py) ---------------------------------------------------
 

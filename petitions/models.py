@@ -390,19 +390,11 @@ class SignatureQuerySet(models.QuerySet):
         return self.exclude(comment="").filter(comment_status=Signature.CommentStatus.PENDING)
 
     def public_comments(self) -> "SignatureQuerySet":
-        """
-        Approved comments of confirmed signers: the only comments a page may show. Each comes
-        with `country_signers`, its country's public tally on the petition, which
-        `Signature.public_author` needs.
-        """
-        tally = CountryTally.objects.filter(
-            petition=models.OuterRef("petition"), country=models.OuterRef("country")
-        ).values("signature_count")[:1]
+        """Approved comments of confirmed signers: the only comments a page may show."""
         return (
             self.confirmed()
             .exclude(comment="")
             .filter(comment_status=Signature.CommentStatus.APPROVED)
-            .annotate(country_signers=models.Subquery(tally))
         )
 
     def reject(self) -> int:
@@ -836,15 +828,11 @@ class Signature(models.Model):
     def public_author(self) -> str:
         """
         Who a public page says wrote the comment: the name only if the signer agreed, else
-        "A signer from <country>", and only "A signer" when fewer than PUBLIC_COUNTRY_MIN_SIGNERS
-        signed from that country (the public tallies hide such a country: a comment must not
-        name it either). Needs `country_signers` from `SignatureQuerySet.public_comments`.
+        "A signer". Never the country: anybody can confirm signatures from a small country
+        until it passes the public threshold, and the byline would then name where the real
+        commenter lives.
         """
-        if self.show_name_publicly:
-            return self.full_name
-        if (getattr(self, "country_signers", None) or 0) < settings.PUBLIC_COUNTRY_MIN_SIGNERS:
-            return _("A signer")
-        return _("A signer from %(country)s") % {"country": self.country.name}
+        return self.full_name if self.show_name_publicly else _("A signer")
 
     def clear(self) -> bool:
         """
@@ -914,6 +902,30 @@ class Signature(models.Model):
             setattr(self, name, value)
 
 
+class CountryTallyQuerySet(models.QuerySet):
+    def public(self) -> "CountryTallyQuerySet":
+        """
+        The per-country figures a public page (or the JSON) may show, each with
+        `public_signature_count`. A country is shown only from PUBLIC_COUNTRY_MIN_SIGNERS
+        signers, and its count rounded down to a tenth of that: anyone may confirm a few
+        signatures from a small country, and an exact figure would then tell whether one real
+        person signed from there (its rise from their own count). Reaching the threshold takes
+        that many confirmed addresses, and within it a few more change nothing shown.
+        """
+        threshold = max(settings.PUBLIC_COUNTRY_MIN_SIGNERS, 1)
+        band = max(threshold // 10, 1)
+        return (
+            self.filter(signature_count__gte=threshold)
+            .annotate(
+                public_signature_count=models.ExpressionWrapper(
+                    models.F("signature_count") / band * band,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("-public_signature_count", "country")
+        )
+
+
 class CountryTally(models.Model):
     """Confirmed signatures of one petition from one country, kept by the counting job."""
 
@@ -922,6 +934,8 @@ class CountryTally(models.Model):
     )
     country = CountryField(_("country"))
     signature_count = models.PositiveIntegerField(_("confirmed signatures"), default=0)
+
+    objects = CountryTallyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signature_count", "country"]

@@ -1,5 +1,4 @@
 from django.urls import path
-from django_altcha import AltchaChallengeView
 
 from . import views
 from .abuse import PROOF_OF_WORK_MAX_NUMBER
@@ -10,7 +9,7 @@ urlpatterns = [
     path("", views.petition_list, name="petition-list"),
     path(
         "proof-of-work/challenge/",
-        AltchaChallengeView.as_view(max_number=PROOF_OF_WORK_MAX_NUMBER),
+        views.ProofOfWorkChallengeView.as_view(max_number=PROOF_OF_WORK_MAX_NUMBER),
         name="proof-of-work-challenge",
     ),
     path("confirm/<str:token>/", views.confirm_signature, name="confirm-signature"),

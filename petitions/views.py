@@ -8,11 +8,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.generic import View
+from django_altcha import AltchaChallengeView
 
 from campaign.client_address import client_address_hash, client_network
 from campaign.page_cache import cached_public_page
@@ -50,16 +53,8 @@ def _visible_petition(slug: str) -> Petition:
 
 
 def _top_countries(petition: Petition) -> list[CountryTally]:
-    """
-    The countries with most signers; a country with fewer than PUBLIC_COUNTRY_MIN_SIGNERS is
-    never shown, on the page or in the JSON: a count of one or two could point to a person.
-    """
-    min_signers = max(settings.PUBLIC_COUNTRY_MIN_SIGNERS, 1)
-    return list(
-        CountryTally.objects.filter(petition=petition, signature_count__gte=min_signers)[
-            :TOP_COUNTRIES
-        ]
-    )
+    """The countries with most signers, as a public page may show them (CountryTally.public)."""
+    return list(CountryTally.objects.filter(petition=petition).public()[:TOP_COUNTRIES])
 
 
 def _share_links(petition: Petition) -> list[tuple[str, str]]:
@@ -132,12 +127,12 @@ def _render_petition(
             .only("full_name", "country", "confirmed_at")[:RECENT_PUBLIC_SIGNERS]
         ),
         # Only the comments staff approved, of confirmed signers; a signer who did not agree to
-        # show their name appears as "A signer from <country>" (Signature.public_author).
+        # show their name appears as "A signer" (Signature.public_author).
         "public_comments": list(
             Signature.objects.public_comments()
             .filter(petition=petition)
             .order_by("-confirmed_at")
-            .only("full_name", "show_name_publicly", "country", "comment", "confirmed_at")[
+            .only("full_name", "show_name_publicly", "comment", "confirmed_at")[
                 :RECENT_PUBLIC_COMMENTS
             ]
         ),
@@ -218,7 +213,15 @@ def _count_soon() -> None:
         transaction.on_commit(tasks.count_signatures.enqueue)
 
 
-@require_GET
+class ProofOfWorkChallengeView(AltchaChallengeView):
+    """django-altcha's challenge, answering HEAD too (its own view allows GET alone)."""
+
+    @method_decorator(require_safe)
+    def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
+        return View.dispatch(self, *args, **kwargs)
+
+
+@require_safe
 def petition_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Petition.objects.open_first(), PETITIONS_PER_PAGE)
     # get_page turns junk (?page=%00, ?page=-1, ?page=10**30) into the first or last page.
@@ -228,7 +231,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_public_page(PETITION_PAGE_CACHE_SECONDS)
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_petition(request, _visible_petition(slug))
@@ -295,13 +298,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("petitions:check-email", slug=petition.slug)
 
 
-@require_GET
+@require_safe
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
     return render(request, "petitions/signature_check_email.html", {"petition": petition})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_signature(request: HttpRequest, token: str) -> HttpResponse:
     """
     GET shows a Confirm button and changes nothing (mail scanners open links); POST confirms.
@@ -328,7 +331,7 @@ def confirm_signature(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/signature_confirm.html", {"signature": signature})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_signature(request: HttpRequest, token: str) -> HttpResponse:
     """
     GET asks; POST withdraws and erases the signer's personal data. The withdraw link never
@@ -345,20 +348,20 @@ def withdraw_signature(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/signature_withdraw.html", {"signature": signature})
 
 
-@require_GET
+@require_safe
 def thank_you(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
     context = {"petition": petition, "share_links": _share_links(petition)}
     return render(request, "petitions/signature_thank_you.html", context)
 
 
-@require_GET
+@require_safe
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
     return render(request, "petitions/signature_withdrawn.html", {"petition": petition})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=15)
 def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
     """The count and top countries for scripts and `count.js`: no personal data at all."""
@@ -371,14 +374,14 @@ def petition_count(request: HttpRequest, slug: str) -> JsonResponse:
             "goal": petition.goal,
             "endorsement_count": petition.endorsement_count,
             "top_countries": [
-                {"country": tally.country.code, "signature_count": tally.signature_count}
+                {"country": tally.country.code, "signature_count": tally.public_signature_count}
                 for tally in _top_countries(petition)
             ],
         }
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     """
@@ -416,13 +419,13 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/endorsement_form.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def endorse_check_email(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
     return render(request, "petitions/endorsement_check_email.html", {"petition": petition})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a Confirm button and changes nothing; POST sends it on to staff review."""
     endorsement_id = _link_target(
@@ -455,13 +458,13 @@ def confirm_endorsement(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/endorsement_confirm.html", {"endorsement": endorsement})
 
 
-@require_GET
+@require_safe
 def endorsement_confirmed(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
     return render(request, "petitions/endorsement_confirmed.html", {"petition": petition})
 
 
-@require_GET
+@require_safe
 def endorsement_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every approved endorsing organisation, grouped by country: two queries."""
     petition = _visible_petition(slug)

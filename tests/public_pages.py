@@ -8,6 +8,11 @@ endorsements), `{closed}` a closed one's, `{statement}` a published statement's 
 endorsement's mailed links.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from petitions.models import Petition
+
 PUBLIC_PAGES = [
     "/",
     "/zh-hant/",
@@ -58,3 +63,25 @@ ADMIN_PAGES = [
     "/admin/petitions/petition/{petition}/export/",
     "/admin/petitions/exportrecord/",
 ]
+
+
+def public_page_paths(open_petition: "Petition", closed_petition: "Petition") -> list[str]:
+    """PUBLIC_PAGES filled in: the open petition takes endorsements, the tokens are fresh."""
+    from petitions import emails
+    from petitions.models import Petition
+    from tests.archive.conftest import make_statement
+    from tests.petitions.conftest import make_signature
+    from tests.petitions.endorsement_helpers import make_endorsement
+
+    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
+    signature = make_signature(open_petition)
+    endorsement = make_endorsement(open_petition, status="pending", confirmed_at=None)
+    values = {
+        "petition": open_petition.slug,
+        "closed": closed_petition.slug,
+        "statement": make_statement().slug,
+        "confirm": emails.make_token(signature, emails.CONFIRM_SALT),
+        "withdraw": emails.make_token(signature, emails.WITHDRAW_SALT),
+        "endorsement": emails.make_token(endorsement, emails.ENDORSEMENT_CONFIRM_SALT),
+    }
+    return [path.format(**values) for path in PUBLIC_PAGES]

@@ -8,13 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page
 
-from petitions import emails
-from petitions.models import Petition
-from tests.archive.conftest import make_statement
 from tests.conftest import log_browser_in_with_second_factor
-from tests.petitions.conftest import make_signature
-from tests.petitions.endorsement_helpers import make_endorsement
-from tests.public_pages import ADMIN_PAGES, PUBLIC_PAGES
+from tests.public_pages import ADMIN_PAGES, public_page_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,18 +44,7 @@ def test_public_pages_request_nothing_from_another_origin_and_break_no_csp_rule(
     watched_page, live_server, open_petition, closed_petition
 ):
     page, requested = watched_page
-    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
-    signature = make_signature(open_petition)
-    endorsement = make_endorsement(open_petition, status="pending", confirmed_at=None)
-    values = {
-        "petition": open_petition.slug,
-        "closed": closed_petition.slug,
-        "statement": make_statement().slug,
-        "confirm": emails.make_token(signature, emails.CONFIRM_SALT),
-        "withdraw": emails.make_token(signature, emails.WITHDRAW_SALT),
-        "endorsement": emails.make_token(endorsement, emails.ENDORSEMENT_CONFIRM_SALT),
-    }
-    paths = [p.format(**values) for p in PUBLIC_PAGES]
+    paths = public_page_paths(open_petition, closed_petition)
 
     violations = {path: _visit(page, f"{live_server.url}{path}") for path in paths}
 

@@ -8,11 +8,16 @@ import re
 import time
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from campaign.page_cache import cached_public_page
 from petitions.models import Petition, Signature
 from petitions.views import PETITION_PAGE_CACHE_SECONDS
 
@@ -155,3 +160,71 @@ def test_a_petition_staff_close_refuses_signatures_once_the_cache_lifetime_is_ov
 
     assert response.status_code == 409
     assert Signature.objects.count() == 1
+
+
+def _messages_cookie(text: str) -> str:
+    """The cookie Django's messages framework sets for a message not yet shown."""
+    storage = CookieStorage(RequestFactory().get("/"))
+    return storage._encode([Message(messages.INFO, text)])
+
+
+def test_a_pending_message_is_never_served_to_another_visitor(open_petition):
+    url = _page_url(open_petition)
+    first = Client()
+    first.cookies["messages"] = _messages_cookie("Only for the first visitor")
+
+    seen_by_first = first.get(url)
+    seen_by_next = Client().get(url)
+
+    assert "Only for the first visitor" in seen_by_first.content.decode()
+    assert "Only for the first visitor" not in seen_by_next.content.decode()
+
+
+def test_a_query_string_never_reaches_another_visitors_page(open_petition):
+    url = _page_url(open_petition)
+
+    Client().get(url + "?utm=POISONED")
+    seen_by_next = Client().get(url)
+
+    assert "POISONED" not in seen_by_next.content.decode()
+
+
+def test_a_message_the_view_queues_keeps_the_page_out_of_the_cache(rf, open_petition):
+    request = rf.get(_page_url(open_petition))
+    request.COOKIES = {}
+    request._messages = CookieStorage(request)
+    messages.info(request, "Queued for this visitor")
+
+    @cached_public_page(60)
+    def view(request):
+        return HttpResponse("a page")
+
+    with translation.override("en"):
+        view(request)
+
+    assert caches["local"].get(f"public-page:en:{request.path}") is None
+
+
+def test_a_head_request_is_served_from_the_cache(open_petition, django_assert_num_queries):
+    url = _page_url(open_petition)
+    Client().get(url)
+
+    with django_assert_num_queries(0):
+        response = Client().head(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", "anything-of-the-visitors"])
+def test_a_visitor_with_a_cookie_of_their_own_neither_reads_nor_fills_the_cache(
+    open_petition, cookie
+):
+    url = _page_url(open_petition)
+    Client().get(url)  # cached with the count 0
+    Petition.objects.filter(pk=open_petition.pk).update(signature_count=7)
+    visitor = Client()
+    visitor.cookies[cookie] = "x"
+
+    seen = visitor.get(url)
+
+    assert "<strong data-count>7</strong>" in seen.content.decode()

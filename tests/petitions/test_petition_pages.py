@@ -1,16 +1,19 @@
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
 from petitions.counting import count_signatures
-from petitions.models import Petition, Signature
+from petitions.models import CountryTally, Petition, Signature
+from tests.public_pages import public_page_paths
 
 from .conftest import make_signature
 
 pytestmark = pytest.mark.django_db
 
 CONFIRMED = Signature.Status.CONFIRMED
+SELECT = re.compile(r"<select\b.*?</select>", re.DOTALL)
 
 
 def _detail(client, petition, prefix=""):
@@ -71,8 +74,6 @@ def test_the_petition_page_shows_text_target_count_progress_and_countries(
 def test_a_country_with_fewer_signers_than_the_threshold_is_named_nowhere_public(
     client, open_petition, settings
 ):
-    from django.core.cache import caches
-
     settings.PUBLIC_COUNTRY_MIN_SIGNERS = 3
     for _ in range(3):
         make_signature(open_petition, status=Signature.Status.CONFIRMED, country="HK")
@@ -85,16 +86,61 @@ def test_a_country_with_fewer_signers_than_the_threshold_is_named_nowhere_public
     data = client.get(
         reverse("petitions:petition-count", kwargs={"slug": open_petition.slug})
     ).json()
-    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 1
-    caches["local"].clear()
-    below_threshold = _detail(client, open_petition).content.decode()
 
     assert data["top_countries"] == [{"country": "HK", "signature_count": 4}]
-    assert 'Hong Kong <span class="badge' in page and "A signer from Hong Kong" in page
-    # Neither in the tallies nor as the lone commenter's country (the form's list names all).
-    assert 'Mongolia <span class="badge' not in page and "A signer from Mongolia" not in page
-    assert "From the steppe." in page and "A signer</figcaption>" in page
-    assert "A signer from Mongolia" in below_threshold
+    assert 'Hong Kong <span class="badge' in page
+    assert 'Mongolia <span class="badge' not in page
+    assert "From the steppe." in page and "Never forget." in page
+    assert page.count("A signer</figcaption>") == 2
+
+
+def test_signatures_an_outsider_adds_never_reveal_a_real_signers_country(client, open_petition):
+    # One real signer from Liechtenstein, who wrote a comment without showing their name...
+    make_signature(
+        open_petition,
+        country="LI",
+        status=Signature.Status.CONFIRMED,
+        comment="Solidarity from Vaduz.",
+        comment_status="approved",
+    )
+    # ...and four signatures an attacker confirmed from their own mailboxes, to lift the
+    # country over the public threshold.
+    for _ in range(4):
+        make_signature(open_petition, country="LI", status=Signature.Status.CONFIRMED)
+    count_signatures()
+
+    page = _detail(client, open_petition).content.decode()
+    data = client.get(
+        reverse("petitions:petition-count", kwargs={"slug": open_petition.slug})
+    ).json()
+
+    assert data["top_countries"] == []
+    assert "Liechtenstein <span" not in page
+    assert "Solidarity from Vaduz." in page
+    assert "A signer</figcaption>" in page
+    assert "A signer from" not in page
+
+
+@pytest.mark.parametrize(
+    ("signers", "shown"),
+    [(99, None), (100, 100), (101, 100), (109, 100), (110, 110), (1234, 1230)],
+)
+def test_public_country_counts_start_at_the_threshold_in_bands_of_a_tenth_of_it(
+    client, open_petition, settings, signers, shown
+):
+    settings.PUBLIC_COUNTRY_MIN_SIGNERS = 100
+    CountryTally.objects.create(petition=open_petition, country="LI", signature_count=signers)
+
+    data = client.get(
+        reverse("petitions:petition-count", kwargs={"slug": open_petition.slug})
+    ).json()
+    page = _detail(client, open_petition).content.decode()
+
+    expected = [] if shown is None else [{"country": "LI", "signature_count": shown}]
+    assert data["top_countries"] == expected
+    assert ("Liechtenstein <span" in page) is (shown is not None)
+    if shown is not None:
+        assert f'Liechtenstein <span class="badge text-bg-light border">{shown:,}</span>' in page
 
 
 def test_the_petition_page_lists_only_consenting_confirmed_signers_and_never_an_email(
@@ -287,3 +333,31 @@ def test_no_public_page_or_json_shows_an_email_or_a_non_consenting_name(client, 
         content = client.get(path).content.decode()
         for hidden in ["@example.org", "Private Person", "Pending Person", "Suspected Person"]:
             assert hidden not in content, (path, hidden)
+
+
+def test_no_public_page_names_a_country_below_the_threshold(
+    client, open_petition, closed_petition
+):
+
+    for petition in (open_petition, closed_petition):
+        make_signature(
+            petition,
+            country="LI",
+            status=Signature.Status.CONFIRMED,
+            comment="Solidarity from Vaduz.",
+            comment_status="approved",
+        )
+        for _ in range(4):
+            make_signature(petition, country="LI", status=Signature.Status.CONFIRMED)
+    count_signatures()
+    paths = public_page_paths(open_petition, closed_petition) + [
+        f"/petitions/{petition.slug}/count.json" for petition in (open_petition, closed_petition)
+    ]
+
+    naming = {}
+    for path in paths:
+        # The sign form's country list names every country: what it offers, not who signed.
+        html = SELECT.sub("", client.get(path).content.decode())
+        if "Liechtenstein" in html or '"LI"' in html:
+            naming[path] = html
+    assert list(naming) == []
