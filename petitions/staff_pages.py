@@ -11,7 +11,7 @@ under templates/admin/petitions/.
 
 from collections.abc import Callable
 from copy import copy
-from functools import partial
+from functools import partial, update_wrapper
 
 from django import forms
 from django.contrib import admin
@@ -58,9 +58,9 @@ def staff_page_context(
 
 def _page(model_admin: admin.ModelAdmin, route: str, view: Callable, name: str) -> URLPattern:
     """A page of the staff site: behind its login (and 2FA), with the ModelAdmin handed in."""
-    return path(
-        route, model_admin.admin_site.admin_view(partial(view, model_admin=model_admin)), name=name
-    )
+    # Named after the page function, so resolve() and error reports name the real view.
+    bound = update_wrapper(partial(view, model_admin=model_admin), view)
+    return path(route, model_admin.admin_site.admin_view(bound), name=name)
 
 
 def petition_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:

@@ -7,7 +7,7 @@ that each renders inside the admin like its other pages.
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, resolve, reverse
 from django.utils.html import escape
 
 from petitions.models import Petition
@@ -91,3 +91,11 @@ def test_a_staff_page_renders_inside_the_admin(admin_client, open_petition, name
         f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
     )
     assert f'href="{changelist}"' in page
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_a_staff_page_is_found_under_its_own_name_in_staff_pages(open_petition, name):
+    match = resolve(_url(name, open_petition))
+
+    assert match._func_path.startswith("petitions.staff_pages.")
+    assert match._func_path.endswith("_page")
