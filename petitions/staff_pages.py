@@ -35,7 +35,10 @@ from .models import Petition, Signature
 
 
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
-    """Write one admin history entry per changed object, naming the staff member."""
+    """
+    Write one admin history entry per changed object, naming the staff member (the pages
+    here and the actions in admin.py).
+    """
     if objects:
         LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
 
