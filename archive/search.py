@@ -12,47 +12,22 @@ PostgreSQL's parsers do not split Chinese into words (a full-text search for 聲
   characters or more uses them, shorter ones scan).
 SQLite has neither: there the substring match alone runs, unindexed, which is fine for a laptop.
 
-The column and indexes exist on PostgreSQL only, created by the `PostgreSQLOnly…` operations in
-migration 0001 and kept out of the model: SQLite could not create them, and Django must never
-write to a generated column. A later migration that changes the type of title, summary or body
-on PostgreSQL must drop `search_document` first and add it back after (PostgreSQL refuses to
-alter a column a generated column reads).
+The column and indexes exist on PostgreSQL only, created by migration 0001 (which holds their
+SQL, on the same configuration and fields as here) and kept out of the model: SQLite could not
+create them, and Django must never write to a generated column. A later migration that changes
+the type of title, summary or body on PostgreSQL must drop `search_document` first and add it
+back after (PostgreSQL refuses to alter a column a generated column reads).
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.migrations.operations.base import Operation
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Upper
 
 SEARCH_CONFIG = "english"
 SEARCHED_FIELDS = ("title", "summary", "body")
 # Long enough for any real query; a 10,000-character paste is cut rather than parsed.
 MAX_QUERY_LENGTH = 200
-
-ADD_SEARCH_DOCUMENT = f"""
-ALTER TABLE archive_statement ADD COLUMN search_document tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(title, '')), 'A')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(summary, '')), 'B')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(body, '')), 'C')
-) STORED
-"""
-DROP_SEARCH_DOCUMENT = "ALTER TABLE archive_statement DROP COLUMN search_document"
-# search(): `search_document @@ query`.
-ADD_FULLTEXT_INDEX = (
-    "CREATE INDEX statement_fulltext_idx ON archive_statement USING gin (search_document)"
-)
-DROP_FULLTEXT_INDEX = "DROP INDEX statement_fulltext_idx"
-
-
-def trigram_indexes() -> list[GinIndex]:
-    """search(): `field__icontains`, i.e. UPPER(field) LIKE UPPER('%…%'), for Chinese."""
-    return [
-        GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"statement_{field}_trgm_idx")
-        for field in SEARCHED_FIELDS
-    ]
 
 
 def clean_query(text: str) -> str:
@@ -82,57 +57,3 @@ def search(statements: QuerySet, text: str) -> QuerySet:
         .filter(Q(document=query) | substring)
         .order_by("-rank", "-published_on", "title")
     )
-
-
-class PostgreSQLOnlyIndex(Operation):
-    """Create (and on reversal drop) an index on PostgreSQL; do nothing elsewhere."""
-
-    reversible = True
-
-    def __init__(self, index: GinIndex) -> None:
-        self.index = index
-
-    def deconstruct(self) -> tuple:
-        return (self.__class__.__qualname__, [self.index], {})
-
-    def state_forwards(self, app_label: str, state: object) -> None:
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(to_state.apps.get_model(app_label, "Statement"), self.index)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(
-                from_state.apps.get_model(app_label, "Statement"), self.index
-            )
-
-    def describe(self) -> str:
-        return f"Create index {self.index.name} on PostgreSQL"
-
-
-class PostgreSQLOnlySQL(Operation):
-    """Run SQL on PostgreSQL (and its reverse on reversal); do nothing elsewhere."""
-
-    reversible = True
-
-    def __init__(self, sql: str, reverse_sql: str) -> None:
-        self.sql, self.reverse_sql = sql, reverse_sql
-
-    def deconstruct(self) -> tuple:
-        return (self.__class__.__qualname__, [self.sql, self.reverse_sql], {})
-
-    def state_forwards(self, app_label: str, state: object) -> None:
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(self.sql, params=None)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(self.reverse_sql, params=None)
-
-    def describe(self) -> str:
-        return "Run SQL on PostgreSQL"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 SITE_PORT = int(os.environ.get("BENCH_SITE_PORT", "8731"))
 BARE_PORT = int(os.environ.get("BENCH_BARE_PORT", "8732"))
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def bench_env(database: str, **extra: str) -> dict[str, str]:
@@ -39,7 +41,8 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
             env[name] = value
     env.update(
         {
-            "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            # A fresh key per bench run: the site refuses any key written in the repository.
+            "SECRET_KEY": BENCH_SECRET_KEY,
             "DATABASE_URL": f"{PG}/{database}",
             # Redis, as production runs (docs/deployment.md): the shared cache.
             "CACHE_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15"),

@@ -15,6 +15,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from campaign.secret_key import refusal
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -34,6 +36,9 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
         "or set DEBUG=True on a development machine."
     )
+# Nor on any other key anyone can read in this repository, nor one `check --deploy` calls weak.
+if not DEBUG and (secret_key_refusal := refusal(SECRET_KEY, BASE_DIR)):
+    raise ImproperlyConfigured(secret_key_refusal)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -287,8 +292,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_RESET_ON_SUCCESS = True
 # Axes sees a keyed pseudonym of the client address, never the address itself, and logs neither
 # the username nor the address.
-AXES_CLIENT_IP_CALLABLE = "campaign.client_address.axes_client_pseudonym"
-AXES_CLIENT_STR_CALLABLE = "campaign.client_address.axes_client_str"
+AXES_CLIENT_IP_CALLABLE = "petitions.client_address.axes_client_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "petitions.client_address.axes_client_str"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 
 # Two-factor authentication (django-otp, TOTP) for every staff login. On unless DEBUG, so

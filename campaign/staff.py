@@ -13,11 +13,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.timezone import now
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.models import Device
+
+from petitions.admin_lookups import offering_only_its_lookups
 
 SESSION_STARTED_AT = "staff_session_started_at"
 SESSION_LAST_SEEN_AT = "staff_session_last_seen_at"
@@ -25,9 +29,34 @@ SESSION_LAST_SEEN_AT = "staff_session_last_seen_at"
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
     """
-    django_otp's admin login form, in one step for the usual case of one authenticator: the
-    token is checked against the staff member's only device without asking which device.
+    django_otp's admin login form, in one step: the token is checked against the staff
+    member's authenticators without asking which one.
+
+    A right password with a wrong (or missing) code is answered exactly as a wrong password:
+    the same message, no device list, the password not echoed back, and one more failure
+    towards django-axes' lockout. Otherwise the form would confirm a stolen password and let
+    its holder guess codes without ever being locked out.
     """
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            if self.user_cache is None:
+                raise  # a wrong password: Django has answered it and told django-axes
+            self._forget_the_password_was_right()
+            raise self.get_invalid_login_error() from None
+
+    def _forget_the_password_was_right(self) -> None:
+        self.user_cache = None  # the login template offers devices only to a known user
+        self.fields["password"].widget.render_value = False
+        # What django.contrib.auth.authenticate() sends for a wrong password, so that
+        # django-axes counts this attempt (and locks out) the same way.
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": self.cleaned_data.get("username")},
+            request=self.request,
+        )
 
     def _chosen_device(self, user: object) -> Device | None:
         device = super()._chosen_device(user)
@@ -36,6 +65,19 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
             if len(devices) == 1:
                 device = devices[0]
         return device
+
+    def _verify_token(self, user: object, token: str, device: Device | None = None) -> Device:
+        if device is not None:
+            return super()._verify_token(user, token, device)
+        # Several authenticators (add_staff_totp adds one per phone) and no way to choose one
+        # without telling the visitor the password was right: try each in turn.
+        error = ValidationError(self.otp_error_messages["invalid_token"], code="invalid_token")
+        for candidate in devices_for_user(user, for_verify=True):
+            try:
+                return super()._verify_token(user, token, candidate)
+            except ValidationError as refused:
+                error = refused
+        raise error
 
 
 class StaffAdminSite(OTPAdminSite):
@@ -57,6 +99,13 @@ class StaffAdminSite(OTPAdminSite):
     @property
     def login_template(self) -> str | None:
         return OTPAdminSite.login_template if settings.STAFF_REQUIRE_2FA else None
+
+    def register(
+        self, model_or_iterable: object, admin_class: type | None = None, **options: object
+    ) -> None:
+        """Every admin answers only the lookups it offers (petitions.admin_lookups)."""
+        admin_class = offering_only_its_lookups(admin_class or admin.ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """The front page, with the campaign's dashboard: queues, charts, countries."""

@@ -5,7 +5,7 @@ A signature that looks automated is not refused: it is stored as suspected, neve
 its signer gets exactly the response everybody gets, so a script learns nothing to adapt to.
 What sets a signature aside:
 
-- the form's honeypot field is filled in, or its signed render time (campaign/form_stamp.py) is
+- the form's honeypot field is filled in, or its signed render time (petitions/form_stamp.py) is
   missing, tampered with or younger than FORM_MIN_SECONDS (no person fills a form that fast);
 - the mail domain is blocked by staff, or is a disposable mail service (the maintained
   `disposable-email-domains` list) that staff have not allowed;
@@ -38,14 +38,16 @@ script typing somebody's address into a flagged submission must not keep them fr
 
 import enum
 import ipaddress
+from dataclasses import dataclass
 
 from disposable_email_domains import blocklist
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpRequest
 
-from campaign.client_address import client_address
-from campaign.form_stamp import form_stamp_age
-
+from .client_address import IPAddress, client_ip, hash_of, network_of
+from .form_stamp import form_stamp_age
+from .forms import FormGuard
 from .models import EmailDomainRule, NetworkRule, Petition, RateLimit
 
 # Loaded once per process: some thousands of domains, looked up on every signature.
@@ -127,29 +129,68 @@ def email_domain_is_blocked(email: str) -> bool:
     return False
 
 
-def _network_rule(address: str) -> bool | None:
+def _network_rule(address: IPAddress) -> bool | None:
     """True: in an allowed network; False: in a blocked one (allowed wins); None: neither."""
     rules = _rules()
-    parsed = ipaddress.ip_address(address)
-    if any(parsed in network for network in rules["allowed_networks"]):
+    if any(address in network for network in rules["allowed_networks"]):
         return True
-    if any(parsed in network for network in rules["blocked_networks"]):
+    if any(address in network for network in rules["blocked_networks"]):
         return False
     return None
 
 
-def screen_signature(
-    request: object, petition: Petition, email: str
-) -> tuple[bool, RateLimit | None]:
+def _guard_verdict(request: HttpRequest) -> Verdict:
+    guard = FormGuard(request.POST)
+    return form_verdict(guard.honeypot, guard.stamp)
+
+
+@dataclass(frozen=True)
+class SignatureScreening:
+    """What the checks say about a sign submission, and what recording it needs."""
+
+    verdict: Verdict
+    # Who sent it, as stored: a keyed hash of the address and its network, never the address.
+    client_hash: str = ""
+    network: str = ""
+    # The limit the sign upsert applies; None when set aside, or for a network staff allowed.
+    rate_limit: RateLimit | None = None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.verdict is Verdict.STALE
+
+    @property
+    def is_suspected(self) -> bool:
+        return self.verdict is Verdict.SUSPECTED
+
+
+def screen_signature(request: HttpRequest, petition: Petition, email: str) -> SignatureScreening:
     """
-    What the mail domain and the network say, checked in memory: (True, None) if either sets
-    the signature aside. Otherwise (False, the rate limit that recording it must apply: the
-    sign upsert counts the client's recent signatures in the same statement), with no limit
-    for a client in a network staff allowed.
+    Everything the sign view needs to know about a valid submission, the client's address read
+    once: a stale form (shown again); else the honeypot and render time, the mail domain and the
+    network, checked in memory, set it aside (suspected) or not, and then the rate limit that
+    recording it must apply (the sign upsert counts the client's recent signatures in the same
+    statement), with no limit for a client in a network staff allowed.
     """
-    if email_domain_is_blocked(email):
-        return True, None
-    network = _network_rule(client_address(request))
-    if network is None:
-        return False, petition.rate_limit
-    return not network, None
+    verdict = _guard_verdict(request)
+    if verdict is Verdict.STALE:
+        return SignatureScreening(verdict)
+    address = client_ip(request)
+    rate_limit = None
+    if verdict is Verdict.OK:
+        network_rule = _network_rule(address)
+        if email_domain_is_blocked(email) or network_rule is False:
+            verdict = Verdict.SUSPECTED
+        elif network_rule is None:
+            rate_limit = petition.rate_limit
+    return SignatureScreening(
+        verdict, client_hash=hash_of(address), network=network_of(address), rate_limit=rate_limit
+    )
+
+
+def screen_endorsement(request: HttpRequest) -> Verdict:
+    """
+    What the honeypot and render time say about a valid endorse submission. Nothing else: staff
+    review every endorsement, and nothing about its sender is stored.
+    """
+    return _guard_verdict(request)

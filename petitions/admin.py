@@ -10,9 +10,10 @@ from django.urls import URLPattern
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from campaign.admin_paging import EstimatedCountPaginator
-
 from . import abuse, staff_pages, tasks
+from .admin_history import HistoryByNumber
+from .admin_lookups import OfferedLookupsOnly
+from .admin_paging import EstimatedCountPaginator
 from .email_keys import email_key
 from .models import (
     CountryTally,
@@ -145,7 +146,10 @@ def _mask(email: str) -> str:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    # Moderators are shown names and masked addresses, but search neither (admin_lookups).
+    personal_fields = frozenset({"full_name", "email", "email_key", "comment", "network"})
+    personal_data_permission = "petitions.export_signatures"
     list_display = [
         "full_name",
         "petition",
@@ -287,7 +291,7 @@ class SignatureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         """An address is looked up exactly, through its canonical key (an indexed lookup)."""
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -437,7 +441,9 @@ def _queue_decision_mails(endorsements: list[Endorsement]) -> None:
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
+    personal_fields = frozenset({"contact_name", "contact_role", "email", "email_key"})
+    personal_data_permission = "petitions.export_endorsements"
     list_display = [
         "organisation",
         "petition",
@@ -461,6 +467,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["organisation__name", "submitted_name", "contact_name"]
     search_help_text = _("An organisation's or contact's name, or an exact email address.")
+    search_help_text_without_personal_data = _("A name, or part of one.")
     actions = ["approve_selected", "reject_selected"]
     readonly_fields = [
         "petition",
@@ -531,7 +538,7 @@ class EndorsementAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        if "@" in search_term:
+        if "@" in search_term and self.may_search_personal_data(request):
             return queryset.filter(email_key=email_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 

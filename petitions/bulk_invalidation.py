@@ -13,8 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from campaign.client_address import SIGNATURE_NETWORK_PREFIX
-
+from .client_address import SIGNATURE_NETWORK_PREFIX
 from .models import Petition, Signature
 
 # The broadest network accepted: 256 stored networks at most.

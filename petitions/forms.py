@@ -11,10 +11,9 @@ from django_altcha import AltchaField
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from campaign.form_stamp import FIELD_NAME as STAMP_FIELD_NAME
-from campaign.form_stamp import new_form_stamp
-
 from .email_keys import EMAIL_MAX_LENGTH, validate_storable_email
+from .form_stamp import FIELD_NAME as STAMP_FIELD_NAME
+from .form_stamp import new_form_stamp
 from .models import (
     FULL_NAME_MAX_LENGTH,
     ORGANISATION_NAME_MAX_LENGTH,

@@ -683,7 +683,7 @@ class Signature(models.Model):
     privacy_notice_version = models.CharField(
         _("privacy notice version"), max_length=20, blank=True
     )
-    # A keyed hash of the signer's address (campaign/client_address.py), never the address: the
+    # A keyed hash of the signer's address (petitions/client_address.py), never the address: the
     # rate limit counts on it. Blank after a day, when no limit needs it any more (the retention
     # command erases it), and on withdrawal.
     client_hash = models.CharField(_("client hash"), max_length=32, blank=True, editable=False)

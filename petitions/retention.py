@@ -20,6 +20,7 @@ from django.db import router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .admin_history import scrub_history
 from .email_keys import email_key
 from .models import Endorsement, Petition, Signature
 
@@ -75,6 +76,16 @@ def _delete(queryset: QuerySet) -> int:
     return queryset.delete()[0]
 
 
+def _scrubbing_history(act: Callable[[QuerySet], int]) -> Callable[[QuerySet], int]:
+    """`act`, after renaming by number the batch's admin history entries (admin_history)."""
+
+    def scrub_then_act(batch: QuerySet) -> int:
+        scrub_history(batch.model, list(batch.values_list("pk", flat=True)))
+        return act(batch)
+
+    return scrub_then_act
+
+
 def petitions_closed_before(moment: object) -> QuerySet:
     """
     Petitions closed before `moment`: by their closing date, or, for one staff closed by hand
@@ -103,14 +114,14 @@ def purge_personal_data(
         Signature.objects.filter(
             status__in=UNCONFIRMED, is_counted=False, created_at__lt=unconfirmed_before
         ),
-        _delete,
+        _scrubbing_history(_delete),
         **run,
     )
     purge.unconfirmed_endorsements_deleted = _in_batches(
         Endorsement.objects.filter(
             status=Endorsement.Status.PENDING, created_at__lt=unconfirmed_before
         ),
-        _delete,
+        _scrubbing_history(_delete),
         **run,
     )
     purge.client_hashes_erased = _in_batches(
@@ -122,14 +133,14 @@ def purge_personal_data(
     )
     purge.signatures_erased = _in_batches(
         Signature.objects.filter(petition__in=closed).filter(HAS_PERSONAL_DATA),
-        lambda batch: batch.erase_personal_data(),
+        _scrubbing_history(lambda batch: batch.erase_personal_data()),
         **run,
     )
     purge.endorsement_contacts_erased = _in_batches(
         Endorsement.objects.filter(
             petition__in=closed, source=Endorsement.Source.FORM, contact_erased_at__isnull=True
         ),
-        lambda batch: batch.erase_contact_details(),
+        _scrubbing_history(lambda batch: batch.erase_contact_details()),
         **run,
     )
     return purge
@@ -159,4 +170,6 @@ def erase_person(email: str) -> tuple[list[Signature], list[Endorsement]]:
         Endorsement.objects.filter(
             pk__in=[e.pk for e in erased_endorsements]
         ).erase_contact_details()
+        scrub_history(Signature, [signature.pk for signature in erased_signatures])
+        scrub_history(Endorsement, [endorsement.pk for endorsement in erased_endorsements])
     return erased_signatures, erased_endorsements

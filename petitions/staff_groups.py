@@ -1,7 +1,9 @@
 """
-The staff roles, as groups with exactly the permissions each needs. The data migrations create
-them from these lists (petitions' own permissions here, the archive's in archive's migrations,
-since petitions may not depend on archive), and a test checks each group holds exactly these.
+The staff roles, as groups with exactly the permissions each needs: petitions' own permissions
+here, the archive's in archive/staff_groups.py (petitions may not depend on archive). The data
+migrations create the groups from frozen copies of these lists; a test checks that a freshly
+migrated database gives each group exactly what the lists declare, so a change here needs a
+migration.
 
 Moderators judge spam and decide what goes public: they change signatures (clear or reject a
 suspected one, moderate comments) and endorsements, and read petitions for context. They may not
@@ -34,16 +36,5 @@ PETITIONS_PERMISSIONS = {
         "add_organisation",
         "change_organisation",
         "view_exportrecord",
-    ],
-}
-
-ARCHIVE_PERMISSIONS = {
-    CAMPAIGN_MANAGERS: [
-        "view_statement",
-        "add_statement",
-        "change_statement",
-        "view_topic",
-        "add_topic",
-        "change_topic",
     ],
 }

@@ -15,7 +15,7 @@ from functools import partial, update_wrapper
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, retention
+from .admin_history import log_history
 from .bulk_invalidation import BulkInvalidationForm
 from .endorsement_import import import_endorsements
 from .forms import ErasureRequestForm
@@ -40,7 +41,7 @@ def log_actions(request: HttpRequest, objects: list[Model], message: str) -> Non
     here and the actions in admin.py).
     """
     if objects:
-        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+        log_history(request.user.pk, objects, CHANGE, message)
 
 
 def staff_page_context(

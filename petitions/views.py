@@ -17,9 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.generic import View
 from django_altcha import AltchaChallengeView
 
-from campaign.client_address import client_address_hash, client_network
-from campaign.page_cache import cached_public_page
-
 from . import abuse, emails, tasks
 from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
@@ -30,12 +27,13 @@ from .models import (
     Petition,
     Signature,
 )
+from .page_cache import cached_public_page
 
 PETITIONS_PER_PAGE = 20
 TOP_COUNTRIES = 5
 RECENT_PUBLIC_SIGNERS = 10
 RECENT_PUBLIC_COMMENTS = 10
-# The petition page is served from the cache for this long (campaign/page_cache.py): its count
+# The petition page is served from the cache for this long (petitions/page_cache.py): its count
 # may be this much older than the kept one, which the counting job advances every few seconds.
 PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.
@@ -269,25 +267,18 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_petition(request, petition, form)
     form.cleaned_data.pop("altcha", None)  # the proof of work, checked: nothing to store
-    guard = FormGuard(request.POST)
-    verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
-    if verdict is abuse.Verdict.STALE:
+    screening = abuse.screen_signature(request, petition, form.cleaned_data["email"])
+    if screening.is_stale:
         form.add_error(None, STALE_FORM_MESSAGE)
         return _render_petition(request, petition, form)
-    if verdict is abuse.Verdict.SUSPECTED:
-        suspected, rate_limit = True, None
-    else:
-        suspected, rate_limit = abuse.screen_signature(
-            request, petition, form.cleaned_data["email"]
-        )
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGE_SUFFIXES else None
     Signature.objects.sign(
         petition=petition,
         language=language or PRIMARY_LANGUAGE,
-        network=client_network(request),
-        status=Signature.Status.SUSPECTED if suspected else Signature.Status.PENDING,
-        client_hash=client_address_hash(request),
-        rate_limit=rate_limit,
+        network=screening.network,
+        status=Signature.Status.SUSPECTED if screening.is_suspected else Signature.Status.PENDING,
+        client_hash=screening.client_hash,
+        rate_limit=screening.rate_limit,
         **form.cleaned_data,
     )
     # The mail job is queued whatever happened to the submission: the job finds which rows are
@@ -393,27 +384,26 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     if not petition.endorsing_is_open:
         return render(request, "petitions/endorse_closed.html", {"petition": petition}, status=409)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
-    verdict = abuse.Verdict.OK
     if request.method == "POST" and form.is_valid():
-        guard = FormGuard(request.POST)
-        verdict = abuse.form_verdict(guard.honeypot, guard.stamp)
+        verdict = abuse.screen_endorsement(request)
+        if verdict is abuse.Verdict.SUSPECTED:
+            # A filled honeypot or a form sent too fast: no person did that. Staff review every
+            # endorsement anyway, so nothing is recorded; the same redirect tells the script
+            # nothing.
+            return redirect("petitions:endorse-check-email", slug=petition.slug)
         if verdict is abuse.Verdict.STALE:
             form.add_error(None, STALE_FORM_MESSAGE)
-    if verdict is abuse.Verdict.SUSPECTED:
-        # A filled honeypot or a form sent too fast: no person did that. Staff review every
-        # endorsement anyway, so nothing is recorded; the same redirect tells the script nothing.
-        return redirect("petitions:endorse-check-email", slug=petition.slug)
-    if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data}
-        data.pop("is_authorised")
-        endorsement = Endorsement.objects.endorse(
-            petition=petition, language=_language(request), **data
-        )
-        if endorsement is not None:
-            transaction.on_commit(
-                partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
+        else:
+            data = {**form.cleaned_data}
+            data.pop("is_authorised")
+            endorsement = Endorsement.objects.endorse(
+                petition=petition, language=_language(request), **data
             )
-        return redirect("petitions:endorse-check-email", slug=petition.slug)
+            if endorsement is not None:
+                transaction.on_commit(
+                    partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
+                )
+            return redirect("petitions:endorse-check-email", slug=petition.slug)
     status = 400 if form.is_bound else 200
     context = {"petition": petition, "form": form, "guard": FormGuard()}
     return render(request, "petitions/endorsement_form.html", context, status=status)

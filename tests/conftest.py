@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _empty_caches() -> None:
-    # Public pages are served from the cache (campaign/page_cache.py), the mail job is queued
+    # Public pages are served from the cache (petitions/page_cache.py), the mail job is queued
     # once a second (petitions/tasks.py): each test starts afresh.
     from django.core.cache import caches
 

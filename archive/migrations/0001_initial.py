@@ -2,9 +2,92 @@
 
 import django.contrib.postgres.operations
 import django.db.models.deletion
-
-import archive.search
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations, models
+from django.db.migrations.operations.base import Operation
+from django.db.models.functions import Upper
+
+# What archive/search.py's queries need, frozen as this migration created it: a migration must
+# build the same schema on every database, whatever the live module says later. Kept out of the
+# model: SQLite could not create it, and Django must never write to a generated column.
+SEARCH_CONFIG = "english"
+SEARCHED_FIELDS = ("title", "summary", "body")
+
+ADD_SEARCH_DOCUMENT = f"""
+ALTER TABLE archive_statement ADD COLUMN search_document tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(title, '')), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(summary, '')), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(body, '')), 'C')
+) STORED
+"""
+DROP_SEARCH_DOCUMENT = "ALTER TABLE archive_statement DROP COLUMN search_document"
+# search(): `search_document @@ query`.
+ADD_FULLTEXT_INDEX = (
+    "CREATE INDEX statement_fulltext_idx ON archive_statement USING gin (search_document)"
+)
+DROP_FULLTEXT_INDEX = "DROP INDEX statement_fulltext_idx"
+
+
+def trigram_indexes():
+    """search(): `field__icontains`, i.e. UPPER(field) LIKE UPPER('%…%'), for Chinese."""
+    return [
+        GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"statement_{field}_trgm_idx")
+        for field in SEARCHED_FIELDS
+    ]
+
+
+class PostgreSQLOnlyIndex(Operation):
+    """Create (and on reversal drop) an index on PostgreSQL; do nothing elsewhere."""
+
+    reversible = True
+
+    def __init__(self, index):
+        self.index = index
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.index], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(to_state.apps.get_model(app_label, "Statement"), self.index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(
+                from_state.apps.get_model(app_label, "Statement"), self.index
+            )
+
+    def describe(self):
+        return f"Create index {self.index.name} on PostgreSQL"
+
+
+class PostgreSQLOnlySQL(Operation):
+    """Run SQL on PostgreSQL (and its reverse on reversal); do nothing elsewhere."""
+
+    reversible = True
+
+    def __init__(self, sql, reverse_sql):
+        self.sql, self.reverse_sql = sql, reverse_sql
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.sql, self.reverse_sql], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.sql, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.reverse_sql, params=None)
+
+    def describe(self):
+        return "Run SQL on PostgreSQL"
 
 
 class Migration(migrations.Migration):
@@ -100,11 +183,7 @@ class Migration(migrations.Migration):
         ),
         # PostgreSQL only (nothing happens on SQLite): what search needs, see archive/search.py.
         django.contrib.postgres.operations.TrigramExtension(),
-        archive.search.PostgreSQLOnlySQL(
-            archive.search.ADD_SEARCH_DOCUMENT, archive.search.DROP_SEARCH_DOCUMENT
-        ),
-        archive.search.PostgreSQLOnlySQL(
-            archive.search.ADD_FULLTEXT_INDEX, archive.search.DROP_FULLTEXT_INDEX
-        ),
-        *(archive.search.PostgreSQLOnlyIndex(index) for index in archive.search.trigram_indexes()),
+        PostgreSQLOnlySQL(ADD_SEARCH_DOCUMENT, DROP_SEARCH_DOCUMENT),
+        PostgreSQLOnlySQL(ADD_FULLTEXT_INDEX, DROP_FULLTEXT_INDEX),
+        *(PostgreSQLOnlyIndex(index) for index in trigram_indexes()),
     ]

@@ -17,7 +17,7 @@ def give_empty_keys_their_own(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0013_signature_counted_tallies"),
+        ("petitions", "0014_admin_history_names_signatures_by_number"),
     ]
 
     operations = [

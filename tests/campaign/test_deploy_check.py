@@ -1,6 +1,7 @@
 """`manage.py check --deploy` under the production settings that CI checks (.ci/production.env)."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,14 @@ def _production_environment() -> dict[str, str]:
 
 
 def _deploy_check(**overrides: str) -> subprocess.CompletedProcess:
-    # Only the production variables: nothing from this shell or the test run leaks in.
-    environment = {"PATH": os.environ["PATH"], **_production_environment(), **overrides}
+    # Only the production variables: nothing from this shell or the test run leaks in. The key is
+    # made up here, as a deployment makes up its own: production.env publishes none.
+    environment = {
+        "PATH": os.environ["PATH"],
+        **_production_environment(),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        **overrides,
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_DIR,
@@ -49,6 +56,10 @@ def test_the_deploy_check_fails_when_production_turns_staff_2fa_off():
 
     assert result.returncode != 0
     assert "campaign.W001" in result.stderr
+
+
+def test_the_production_template_publishes_no_secret_key():
+    assert "SECRET_KEY" not in _production_environment()
 
 
 def test_every_production_variable_is_documented_in_env_example():

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -270,3 +271,89 @@ def test_add_staff_totp_refuses_someone_who_is_not_staff(django_user_model):
 
     with pytest.raises(CommandError, match="not a staff member"):
         call_command("add_staff_totp", "signer", stdout=io.StringIO())
+
+
+def _page_without_csrf_token(response) -> str:
+    # The CSRF token is masked afresh on every page: the only part allowed to differ.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def _wrong_token(device: TOTPDevice) -> str:
+    return "000000" if _current_token(device) != "000000" else "111111"
+
+
+def test_a_right_password_with_a_wrong_code_answers_exactly_as_a_wrong_password(
+    client, settings, staff_member, device
+):
+    # Finding 13: the page used to say "incorrect OTP token" only once the password was right.
+    settings.STAFF_REQUIRE_2FA = True
+    wrong_password = _log_in(client, password="not-the-password", otp_token=_wrong_token(device))
+
+    right_password = _log_in(client, otp_token=_wrong_token(device))
+
+    assert right_password.status_code == wrong_password.status_code == 200
+    assert _page_without_csrf_token(right_password) == _page_without_csrf_token(wrong_password)
+    assert "Please enter the correct username and password" in right_password.content.decode()
+    assert PASSWORD not in right_password.content.decode()
+
+
+def _another_members_device(django_user_model) -> TOTPDevice:
+    other = django_user_model.objects.create_user("other", password="x" * 20, is_staff=True)
+    return TOTPDevice.objects.create(user=other, name="other phone", confirmed=True)
+
+
+def _throttled(device: TOTPDevice) -> TOTPDevice:
+    device.throttling_failure_count = 10
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    return device
+
+
+# Every way the second factor can fail after a right password.
+SECOND_FACTOR_FAILURES = {
+    "wrong code": lambda device, users: {"otp_token": _wrong_token(device)},
+    "no code": lambda device, users: {"otp_token": ""},
+    "challenge asked for": lambda device, users: {"otp_challenge": "1"},
+    "another member's code": lambda device, users: {
+        "otp_token": _current_token(_another_members_device(users)),
+    },
+    "device throttled": lambda device, users: {
+        "otp_token": _current_token(_throttled(device)),
+    },
+}
+
+
+@pytest.mark.parametrize("failure", SECOND_FACTOR_FAILURES)
+def test_every_second_factor_failure_answers_as_a_wrong_password_and_counts_to_lockout(
+    client, settings, staff_member, device, django_user_model, failure
+):
+    settings.STAFF_REQUIRE_2FA = True
+    settings.AXES_FAILURE_LIMIT = 3
+    failing_fields = SECOND_FACTOR_FAILURES[failure](device, django_user_model)
+    fields = {"username": "moderator", **failing_fields}
+    wrong_password = client.post(
+        "/admin/login/?next=/admin/", {**fields, "password": "not-the-password"}, secure=True
+    )
+
+    answers = [
+        client.post("/admin/login/?next=/admin/", {**fields, "password": PASSWORD}, secure=True)
+        for _ in range(2)
+    ]
+
+    assert answers[0].status_code == wrong_password.status_code
+    assert _page_without_csrf_token(answers[0]) == _page_without_csrf_token(wrong_password)
+    # One wrong password and two wrong codes reach the limit of three, as three wrong passwords.
+    assert answers[1].status_code == 429
+    device.throttling_failure_count = 0
+    device.save()
+    assert _log_in(client, otp_token=_current_token(device)).status_code == 429
+
+
+def test_a_member_with_two_devices_logs_in_with_either(client, settings, staff_member, device):
+    settings.STAFF_REQUIRE_2FA = True
+    second = TOTPDevice.objects.create(user=staff_member, name="new phone", confirmed=True)
+
+    response = _log_in(client, otp_token=_current_token(second))
+
+    assert response.status_code == 302
+    assert client.get("/admin/", secure=True).status_code == 200

@@ -7,13 +7,13 @@ import pytest
 from django.core import mail, signing
 from django.utils import timezone, translation
 
-from campaign import form_stamp
+from petitions import form_stamp
 from petitions.email_keys import email_key
 from petitions.models import Petition, Signature
 
 
 def aged_form_stamp(age_seconds: float = 60) -> str:
-    """The signed render time of a form rendered `age_seconds` ago (campaign/form_stamp.py)."""
+    """The signed render time of a form rendered `age_seconds` ago (petitions/form_stamp.py)."""
     return signing.dumps(int((time.time() - age_seconds) * 10), salt=form_stamp.SALT)
 
 

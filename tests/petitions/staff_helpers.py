@@ -4,12 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
-from petitions.staff_groups import (
-    ARCHIVE_PERMISSIONS,
-    CAMPAIGN_MANAGERS,
-    MODERATORS,
-    PETITIONS_PERMISSIONS,
-)
+from archive.staff_groups import ARCHIVE_PERMISSIONS
+from petitions.staff_groups import CAMPAIGN_MANAGERS, MODERATORS, PETITIONS_PERMISSIONS
 from tests.conftest import log_in_with_second_factor
 
 

@@ -7,7 +7,7 @@ estimated by PostgreSQL.
 import pytest
 from django.urls import reverse
 
-from campaign import admin_paging
+from petitions import admin_paging
 from petitions.models import Signature
 
 from .conftest import make_signature

@@ -8,9 +8,9 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from campaign.form_stamp import FIELD_NAME, form_stamp_age
-from petitions import abuse
+from petitions import abuse, client_address
 from petitions.counting import count_signatures
+from petitions.form_stamp import FIELD_NAME, form_stamp_age
 from petitions.models import EmailDomainRule, Endorsement, NetworkRule, Petition, Signature
 
 from .conftest import VALID_SIGNER, aged_form_stamp
@@ -113,6 +113,33 @@ def test_the_client_address_is_stored_only_as_a_keyed_hash(open_petition):
     signature = Signature.objects.get()
     assert len(signature.client_hash) == 32
     assert "203.0.113.77" not in str(Signature.objects.values().get())
+
+
+@pytest.mark.parametrize("trusted_header", ["", "HTTP_X_REAL_IP"])
+def test_a_signature_reads_the_client_address_once_for_all_it_stores(
+    open_petition, settings, monkeypatch, trusted_header
+):
+    settings.TRUSTED_PROXY_HEADER = trusted_header
+    reads = []
+    monkeypatch.setattr(
+        client_address, "_valid_address", _counted(client_address._valid_address, reads)
+    )
+
+    client = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_REAL_IP="203.0.113.7")
+    client.post(reverse("petitions:sign", kwargs={"slug": open_petition.slug}), VALID_SIGNER)
+
+    signature = Signature.objects.get()
+    assert len(reads) == 1
+    assert signature.network == "203.0.113.0/24"
+    assert len(signature.client_hash) == 32
+
+
+def _counted(function, calls: list):
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return counted
 
 
 def test_an_allowed_network_is_exempt_from_the_rate_limit(open_petition):

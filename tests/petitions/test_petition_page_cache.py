@@ -1,5 +1,5 @@
 """
-The petition page comes from the cache during a surge (campaign/page_cache.py), yet each visitor
+The petition page comes from the cache during a surge (petitions/page_cache.py), yet each visitor
 still gets a working sign form with a CSRF token of their own, in their language, and a count
 at most PETITION_PAGE_CACHE_SECONDS old.
 """
@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.page_cache import cached_public_page
 from petitions.models import Petition, Signature
+from petitions.page_cache import cached_public_page
 from petitions.views import PETITION_PAGE_CACHE_SECONDS
 
 from .conftest import VALID_SIGNER

@@ -110,7 +110,7 @@ def test_a_person_signs_confirms_by_mail_is_counted_and_withdraws(
     page.goto(petition_url)
     assert _count_on_page(page) == "0"  # not yet counted
     call_command("count_signatures", verbosity=0, stdout=None)
-    caches["local"].clear()  # the page itself is cached for a few seconds (campaign/page_cache.py)
+    caches["local"].clear()  # the page itself is cached for a few seconds (page_cache.py)
     page.reload()
     assert _count_on_page(page) == "1"
     expect(page.locator(".signer-list")).to_contain_text("Ann Example 安")

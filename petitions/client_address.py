@@ -25,14 +25,17 @@ HASH_LENGTH = 32  # hex characters: 128 bits, plenty to keep clients apart
 IPV6_CLIENT_PREFIX = 64
 
 
-def _valid_address(value: str) -> str | None:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _valid_address(value: str) -> IPAddress | None:
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
 
 
-def _from_proxy_header(request: HttpRequest, header: str) -> str | None:
+def _from_proxy_header(request: HttpRequest, header: str) -> IPAddress | None:
     value = request.META.get(header, "")
     if header != "HTTP_X_FORWARDED_FOR":
         return _valid_address(value)
@@ -43,21 +46,25 @@ def _from_proxy_header(request: HttpRequest, header: str) -> str | None:
     return _valid_address(entries[-count])
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's IP address; a header is believed only if the settings name it."""
+def client_ip(request: HttpRequest) -> IPAddress:
+    """The client's IP address, parsed; a header is believed only if the settings name it."""
     header = settings.TRUSTED_PROXY_HEADER
     if header and (address := _from_proxy_header(request, header)):
         return address
-    return _valid_address(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"  # noqa: S104
+    return _valid_address(request.META.get("REMOTE_ADDR", "")) or ipaddress.IPv4Address(0)
 
 
-def _client_key(address: str) -> str:
-    parsed = ipaddress.ip_address(address)
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
-    return str(parsed)
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address as text, e.g. "203.0.113.7"."""
+    return str(client_ip(request))
+
+
+def _client_key(address: IPAddress) -> str:
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(address)
 
 
 # The network a signature is stored with, so staff can invalidate a burst from one network by
@@ -66,22 +73,31 @@ def _client_key(address: str) -> str:
 SIGNATURE_NETWORK_PREFIX = {4: 24, 6: 48}
 
 
+def network_of(address: IPAddress) -> str:
+    """The address's network, e.g. "203.0.113.0/24" or "2001:db8:1::/48"."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = SIGNATURE_NETWORK_PREFIX[address.version]
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
 def client_network(request: HttpRequest) -> str:
-    """The client's network, e.g. "203.0.113.0/24" or "2001:db8:1::/48"."""
-    parsed = ipaddress.ip_address(client_address(request))
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
-        parsed = parsed.ipv4_mapped
-    prefix = SIGNATURE_NETWORK_PREFIX[parsed.version]
-    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
+    """The client's network (`network_of` its address)."""
+    return network_of(client_ip(request))
 
 
-def _digest(request: HttpRequest) -> str:
-    return salted_hmac(HASH_SALT, _client_key(client_address(request)), algorithm="sha256")
+def _digest(address: IPAddress) -> str:
+    return salted_hmac(HASH_SALT, _client_key(address), algorithm="sha256")
+
+
+def hash_of(address: IPAddress) -> str:
+    """A keyed hash of the address (its /64 for IPv6), for rate limits."""
+    return _digest(address).hexdigest()[:HASH_LENGTH]
 
 
 def client_address_hash(request: HttpRequest) -> str:
-    """A keyed hash of the client's address (its /64 for IPv6), for rate limits."""
-    return _digest(request).hexdigest()[:HASH_LENGTH]
+    """A keyed hash of the client's address (`hash_of` it)."""
+    return hash_of(client_ip(request))
 
 
 def axes_client_pseudonym(request: HttpRequest) -> str:
@@ -92,7 +108,7 @@ def axes_client_pseudonym(request: HttpRequest) -> str:
     would be refused; 128 bits of the HMAC make an address that identifies the client as well
     as its real address would, yet reveals nothing.
     """
-    return str(ipaddress.IPv6Address(_digest(request).digest()[:16]))
+    return str(ipaddress.IPv6Address(_digest(client_ip(request)).digest()[:16]))
 
 
 def axes_client_str(

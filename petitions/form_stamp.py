@@ -4,7 +4,7 @@ A signed timestamp of when a form was rendered, carried by the form itself.
 A person takes a few seconds at least to fill in a form; a script posts at once, or replays a
 form it fetched long ago, or makes up the field. The stamp is signed with the SECRET_KEY
 (django.core.signing), so it cannot be forged or moved forward, and it holds nothing but the
-time. The petition page comes from a cache (campaign/page_cache.py), which writes a fresh stamp
+time. The petition page comes from a cache (petitions/page_cache.py), which writes a fresh stamp
 into every copy it serves, as it does the CSRF token: the stamp is per render, never shared.
 """
 

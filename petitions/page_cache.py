@@ -28,12 +28,12 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from campaign.form_stamp import FIELD_NAME, new_form_stamp
+from .form_stamp import FIELD_NAME, new_form_stamp
 
 CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
 # Stands in for the token in the cached HTML; never a valid token itself.
 PLACEHOLDER = "\x00csrf\x00"
-# The form's signed render time (campaign/form_stamp.py) is per render too: each copy served
+# The form's signed render time (petitions/form_stamp.py) is per render too: each copy served
 # gets a stamp of the moment it was served, or every visitor would look like a replay.
 STAMP_INPUT = re.compile(rf'(name="{FIELD_NAME}" value=")[^"]*(")')
 STAMP_PLACEHOLDER = "\x00stamp\x00"

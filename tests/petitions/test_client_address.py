@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from campaign.client_address import axes_client_pseudonym, client_address, client_address_hash
+from petitions.client_address import axes_client_pseudonym, client_address, client_address_hash
 
 
 def _request(remote_addr: str = "203.0.113.7", **headers: str):
