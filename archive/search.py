@@ -46,9 +46,10 @@ def search(statements: QuerySet, text: str) -> QuerySet:
     if connection.vendor != "postgresql":
         return statements.filter(substring)
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    document = RawSQL(
-        '"archive_statement"."search_document"', [], output_field=SearchVectorField()
-    )
+    # The generated column the migration adds (ADD_SEARCH_DOCUMENT): no model field names it.
+    # Only the model's quoted table name is formatted in.
+    table = connection.ops.quote_name(statements.model._meta.db_table)
+    document = RawSQL(f'{table}."search_document"', [], output_field=SearchVectorField())  # noqa: S611
     # `document=query` compiles to `search_document @@ query`, which the GIN index answers; the
     # OR with the substring match lets PostgreSQL combine the indexes in one bitmap scan.
     return (

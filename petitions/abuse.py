@@ -33,7 +33,7 @@ sends the confirmation mail then; a confirmation never turns a suspected signatu
 counted one by itself, since `Signature.confirm()` only confirms pending ones. The same person
 submitting again (their submission not set aside) takes the row over, and is mailed then: a
 script typing somebody's address into a flagged submission must not keep them from signing
-(`SignatureQuerySet.sign`).
+(`SignatureManager.sign`).
 """
 
 import enum

@@ -1,12 +1,14 @@
+from datetime import timedelta
 from functools import partial
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,7 @@ from .models import (
     Organisation,
     Petition,
     Signature,
+    SignatureQuerySet,
 )
 from .organisation_names import match_key
 from .staff_pages import log_actions, staff_page_context
@@ -145,6 +148,52 @@ def _mask(email: str) -> str:
     return f"{local[:1]}•••@{domain}" if domain else ""
 
 
+class SignatureChangeListQuerySet(SignatureQuerySet):
+    """The signature changelist's rows; the date hierarchy asks them for its links."""
+
+    def datetimes(self, field_name: str, kind: str, *args: object, **kwargs: object) -> object:
+        """
+        The date hierarchy's links (years, months or days that have signatures) without a
+        DISTINCT over every row's date, which reads the whole table: each candidate period
+        between the first and the last signature is probed for its first row on the
+        created_at index (at most 31 probes, each reading one index entry).
+        """
+        if field_name != "created_at" or kind not in ("year", "month", "day") or args or kwargs:
+            return super().datetimes(field_name, kind, *args, **kwargs)
+        bounds = self.aggregate(first=Min("created_at"), last=Max("created_at"))
+        if bounds["first"] is None:
+            return []
+        first, last = timezone.localtime(bounds["first"]), timezone.localtime(bounds["last"])
+        starts = []
+        start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+        if kind in ("year", "month"):
+            start = start.replace(day=1)
+        if kind == "year":
+            start = start.replace(month=1)
+        while start <= last:
+            starts.append(start)
+            if kind == "day":
+                following = start + timedelta(days=1)
+            elif kind == "month":
+                following = start.replace(
+                    year=start.year + start.month // 12, month=start.month % 12 + 1
+                )
+            else:
+                following = start.replace(year=start.year + 1)
+            start = timezone.make_aware(following.replace(tzinfo=None))
+        ends = [*starts[1:], None]
+        return [
+            start
+            for start, end in zip(starts, ends, strict=True)
+            # Ordered, not .exists(): without an order PostgreSQL scans the table for any row
+            # in the period, trusting them to be spread evenly, and signatures lie in the order
+            # they came (130 ms a probe at a million rows, 0.1 ms on the index).
+            if self.filter(created_at__gte=start, **({"created_at__lt": end} if end else {}))
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:1]
+        ]
+
+
 @admin.register(Signature)
 class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
     # Moderators are shown names and masked addresses, but search neither (admin_lookups).
@@ -160,8 +209,8 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
         "confirmed_at",
     ]
     # By date through the plain date filter (today, past 7 days, ...) and the date hierarchy,
-    # whose links come from SignatureQuerySet.datetimes' index probes: Django's own DISTINCT
-    # over every row's date took 0.4 s at a million signatures.
+    # whose links come from SignatureChangeListQuerySet.datetimes' index probes, not Django's
+    # DISTINCT over every row's date.
     list_filter = [
         SignatureQueueFilter,
         "status",
@@ -213,6 +262,12 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
         "comment_moderated_by",
         "comment_moderated_at",
     ]
+
+    def get_queryset(self, request: HttpRequest) -> SignatureChangeListQuerySet:
+        queryset = super().get_queryset(request)
+        return SignatureChangeListQuerySet(
+            model=queryset.model, query=queryset.query.chain(), using=queryset.db
+        )
 
     def may_see_email(self, request: HttpRequest, signature: Signature | None) -> bool:
         """

@@ -1,13 +1,15 @@
 import functools
 import ipaddress
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import Q, sql
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -60,7 +62,57 @@ class RateLimit:
     per_day: int
 
 
+# The lookups `holds_for` knows: the few the rules below are written with.
+_PYTHON_LOOKUPS = {
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+
+
+def holds_for(condition: Q, instance: models.Model) -> bool:
+    """
+    Whether the row `instance` holds is among those `condition` selects, asked in Python: a rule
+    is written once, as the Q the database filters by, and a page asks it of the row it has
+    loaded without a query. A comparison with NULL is false, as in SQL; an unknown lookup is a
+    KeyError, never a guess.
+    """
+    outcomes = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            outcomes.append(holds_for(child, instance))
+            continue
+        lookup, expected = child
+        name, _sep, lookup_name = lookup.partition("__")
+        value = getattr(instance, name)
+        if lookup_name == "isnull" or (expected is None and lookup_name in ("", "exact")):
+            outcomes.append((value is None) == (expected is None or bool(expected)))
+        else:
+            compare = _PYTHON_LOOKUPS[lookup_name or "exact"]
+            outcomes.append(value is not None and compare(value, expected))
+    held = all(outcomes) if condition.connector == Q.AND else any(outcomes)
+    return held != condition.negated
+
+
+def accepting_signatures_at(now: datetime) -> Q:
+    """
+    The petitions that accept signatures (and endorsements) at `now`: open, and between their
+    opening and closing dates (staff may not have closed one yet). The one statement of the
+    rule: `PetitionQuerySet.accepting_signatures`, `Petition.accepts_signatures` and the
+    confirm statement (`SignatureManager.confirm_pending`) all read it.
+    """
+    return Q(status=Petition.Status.OPEN, opens_at__lte=now) & (
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+
+
 class PetitionQuerySet(models.QuerySet):
+    def accepting_signatures(self) -> "PetitionQuerySet":
+        """Petitions that accept signatures now (`accepting_signatures_at`)."""
+        return self.filter(accepting_signatures_at(timezone.now()))
+
     def published(self) -> "PetitionQuerySet":
         """Petitions the public may read: open ones and closed ones, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
@@ -190,16 +242,12 @@ class Petition(models.Model):
     @property
     def accepts_signatures(self) -> bool:
         """
-        Open, and between its opening and closing dates (staff may not have closed it yet).
-        Says nothing about what the petition collects: see `signing_is_open` and
-        `endorsing_is_open`, which also ask `takes_signatures` / `takes_endorsements`.
+        Open, and between its opening and closing dates (`accepting_signatures_at`), asked of
+        this row without a query. Says nothing about what the petition collects: see
+        `signing_is_open` and `endorsing_is_open`, which also ask `takes_signatures` /
+        `takes_endorsements`.
         """
-        now = timezone.now()
-        return (
-            self.is_open
-            and self.opens_at <= now
-            and (self.closes_at is None or self.closes_at > now)
-        )
+        return holds_for(accepting_signatures_at(timezone.now()), self)
 
     @property
     def rate_limit(self) -> RateLimit:
@@ -341,48 +389,6 @@ class SignatureQuerySet(models.QuerySet):
         """Rows whose status and counted flag disagree: the counting job's next work."""
         return self.filter(NEEDS_COUNTING)
 
-    def datetimes(self, field_name: str, kind: str, *args: object, **kwargs: object) -> object:
-        """
-        The admin's date hierarchy links (years, months or days that have signatures) without
-        a DISTINCT over every row's date, which takes 0.4 s at a million signatures: each
-        candidate period between the first and the last signature is probed for its first row
-        on the created_at index (at most 31 probes, each a fraction of a millisecond).
-        """
-        if field_name != "created_at" or kind not in ("year", "month", "day") or args or kwargs:
-            return super().datetimes(field_name, kind, *args, **kwargs)
-        bounds = self.aggregate(first=models.Min("created_at"), last=models.Max("created_at"))
-        if bounds["first"] is None:
-            return []
-        first, last = timezone.localtime(bounds["first"]), timezone.localtime(bounds["last"])
-        starts = []
-        start = first.replace(hour=0, minute=0, second=0, microsecond=0)
-        if kind in ("year", "month"):
-            start = start.replace(day=1)
-        if kind == "year":
-            start = start.replace(month=1)
-        while start <= last:
-            starts.append(start)
-            if kind == "day":
-                following = start + timedelta(days=1)
-            elif kind == "month":
-                following = start.replace(
-                    year=start.year + start.month // 12, month=start.month % 12 + 1
-                )
-            else:
-                following = start.replace(year=start.year + 1)
-            start = timezone.make_aware(following.replace(tzinfo=None))
-        ends = [*starts[1:], None]
-        return [
-            start
-            for start, end in zip(starts, ends, strict=True)
-            # Ordered, not .exists(): without an order PostgreSQL scans the table for any row
-            # in the period, trusting them to be spread evenly, and signatures lie in the order
-            # they came (130 ms a probe at a million rows, 0.1 ms on the index).
-            if self.filter(created_at__gte=start, **({"created_at__lt": end} if end else {}))
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:1]
-        ]
-
     def suspected(self) -> "SignatureQuerySet":
         return self.filter(status=Signature.Status.SUSPECTED)
 
@@ -412,40 +418,14 @@ class SignatureQuerySet(models.QuerySet):
         their status, country and counted flag: the totals and per-country tallies survive, and
         the counting job and reconciliation count an erased confirmed signature as before.
         """
-        return self.update(
-            full_name="",
-            email="",
-            email_key=None,
-            comment="",
-            show_name_publicly=False,
-            wants_updates=False,
-            consented_at=None,
-            client_hash="",
-            network="",
-        )
+        return self.update(**Signature.PERSONAL_DATA_ERASED)
 
-    def confirm_pending(self, signature_id: int) -> str | None:
-        """
-        Confirm the pending signature with this id if its petition accepts signatures now, in
-        one statement (the confirm surge's whole cost); return the petition's slug, or None
-        when nothing changed and the caller must find out why. As `Signature.confirm`, whose
-        rules it repeats for the petition (`Petition.accepts_signatures`).
-        """
-        connection = connections[self._db or router.db_for_write(self.model)]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            # The petition's slug by a subquery: SQLite's RETURNING sees the updated table only.
-            cursor.execute(
-                "UPDATE petitions_signature SET status = 'confirmed', confirmed_at = %s "
-                "WHERE id = %s AND status = 'pending' AND petition_id IN ("
-                "SELECT id FROM petitions_petition WHERE status = 'open' AND opens_at <= %s "
-                "AND (closes_at IS NULL OR closes_at > %s)) "
-                "RETURNING (SELECT slug FROM petitions_petition "
-                "WHERE petitions_petition.id = petitions_signature.petition_id)",
-                [now, signature_id, now, now],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
+    def with_personal_data(self) -> "SignatureQuerySet":
+        """Signatures still holding any personal data (`Signature.PERSONAL_DATA_ERASED`)."""
+        held = Q()
+        for name, erased in Signature.PERSONAL_DATA_ERASED.items():
+            held |= ~Q(**{name: erased})
+        return self.filter(held)
 
     def awaiting_mail(self) -> "SignatureQuerySet":
         """Pending signatures with a confirmation mail asked for but never sent."""
@@ -453,6 +433,73 @@ class SignatureQuerySet(models.QuerySet):
             status=Signature.Status.PENDING,
             confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
         )
+
+
+class _Parameter(models.Expression):
+    """A statement's parameter by name, given its value each time the built statement runs."""
+
+    def __init__(self, name: str, output_field: models.Field) -> None:
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler: object, connection: object) -> tuple[str, list]:
+        return "%s", [self]
+
+
+@functools.cache
+def _confirm_sql(using: str) -> tuple[str, list]:
+    """
+    The confirm statement, built once per database by the ORM from the rules it applies (the
+    signature pending, its petition `accepting_signatures_at` now), plus the RETURNING clause
+    the ORM cannot write. Its `now` and `signature_id` are `_Parameter`s, filled in each time.
+    """
+    now = _Parameter("now", models.DateTimeField())
+    pending = Signature.objects.using(using).filter(
+        pk=_Parameter("signature_id", models.BigAutoField()),
+        status=Signature.Status.PENDING,
+        petition__in=Petition.objects.filter(accepting_signatures_at(now)),
+    )
+    # The UPDATE as `QuerySet.update` builds it.
+    update = pending.query.chain(sql.UpdateQuery)
+    update.add_update_values({"status": Signature.Status.CONFIRMED, "confirmed_at": now})
+    statement, params = update.get_compiler(using).as_sql()
+    quote = connections[using].ops.quote_name
+    petitions, signatures = quote(Petition._meta.db_table), quote(Signature._meta.db_table)
+    petition_pk = f"{petitions}.{quote(Petition._meta.pk.column)}"
+    petition_id = f"{signatures}.{quote(Signature._meta.get_field('petition').column)}"
+    slug = quote(Petition._meta.get_field("slug").column)
+    # The petition's slug by a subquery: SQLite's RETURNING sees the updated table only. Only
+    # quoted names from the models' meta are formatted in; every value is a parameter.
+    returning = f"SELECT {slug} FROM {petitions} WHERE {petition_pk} = {petition_id}"  # noqa: S608
+    return f"{statement} RETURNING ({returning})", list(params)
+
+
+class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
+    """
+    `Signature.objects`. The writers in one hand-written statement live here, not on the
+    QuerySet: each acts on the rows its arguments name, whatever a queryset was filtered by.
+    """
+
+    def confirm_pending(self, signature_id: int) -> str | None:
+        """
+        Confirm the pending signature with this id if its petition accepts signatures now
+        (`accepting_signatures_at`), in one statement: it runs for every signer following their
+        link. Return the petition's slug, or None when nothing changed and the caller must find
+        out why. `Signature.confirm` goes through here too.
+        """
+        connection = connections[self._db or router.db_for_write(self.model)]
+        statement, params = _confirm_sql(connection.alias)
+        values = {
+            "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "signature_id": signature_id,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(
+                statement,
+                [values[p.name] if isinstance(p, _Parameter) else p for p in params],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def sign(
         self,
@@ -531,47 +578,63 @@ class SignatureQuerySet(models.QuerySet):
                 adapt(now - timedelta(days=1)),
                 max(rate_limit.per_minute, rate_limit.per_day),
             ]
-        sql = _sign_sql(tuple(values), rate_limited=rate_limit is not None)
+        statement = _sign_sql(
+            tuple(values), connection.ops.quote_name, rate_limited=rate_limit is not None
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
+            cursor.execute(statement, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
             row = cursor.fetchone()
         return row[0] if row else None
 
 
 @functools.cache
-def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
+def _sign_sql(fields: tuple[str, ...], quote: Callable[[str], str], *, rate_limited: bool) -> str:
     """
-    The sign upsert, built once: only the column names `SignatureQuerySet.sign` gives are
-    formatted in (plain names, no quoting needed), every value is a parameter; the status comes
-    last, decided in the statement itself. With a rate limit, `limited` reads the
-    client's recent signatures on the petition (at most the larger limit of them, newest first,
-    through signature_client_recent_idx) and is true when either limit is reached: the new row
-    is then suspected, and a duplicate of a pending row asks for no mail.
+    The sign upsert, built once: `fields` are the attribute names `SignatureManager.sign`
+    writes, in their order. Only quoted table and column names from the model's meta are
+    formatted in, every value is a parameter; the status comes last, decided in the statement
+    itself. With a rate limit, `limited` reads the client's recent signatures on the petition
+    (at most the larger limit of them, newest first, through signature_client_recent_idx) and
+    is true when either limit is reached: the new row is then suspected, and a duplicate of a
+    pending row asks for no mail.
     """
+    table = quote(Signature._meta.db_table)
+
+    def column(name: str) -> str:
+        return quote(Signature._meta.get_field(name).column)
+
+    def ours(name: str) -> str:
+        """The column of the row already there (`excluded.` names the one proposed)."""
+        return f"{table}.{column(name)}"
+
+    petition_id, status = column("petition_id"), column("status")
+    created_at, client_hash = column("created_at"), column("client_hash")
     if rate_limited:
         # Summed rather than counted with FILTER, which older SQLite lacks. `client_hash <> ''`
         # is spelled out: the index is partial on it.
         limited = (
-            "SELECT COALESCE(SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END), 0) >= %s "
-            "OR COUNT(*) >= %s AS limited FROM ("
-            "SELECT created_at FROM petitions_signature "
-            "WHERE petition_id = %s AND client_hash = %s AND client_hash <> '' "
-            "AND created_at >= %s ORDER BY created_at DESC LIMIT %s) AS recent"
+            f"SELECT COALESCE(SUM(CASE WHEN {created_at} >= %s THEN 1 ELSE 0 END), 0) >= %s "  # noqa: S608
+            f"OR COUNT(*) >= %s AS limited FROM ("
+            f"SELECT {created_at} FROM {table} "
+            f"WHERE {petition_id} = %s AND {client_hash} = %s AND {client_hash} <> '' "
+            f"AND {created_at} >= %s ORDER BY {created_at} DESC LIMIT %s) AS recent"
         )
     else:
         limited = "SELECT 1 = 0 AS limited"
     # The status is a scalar subquery inside VALUES, where every literal takes its column's
     # type (in an INSERT ... SELECT PostgreSQL would read a NULL timestamp as text).
-    status = f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
-    placeholders = ", ".join(["%s"] * len(columns))
+    new_status = (
+        f"(SELECT CASE WHEN limited THEN 'suspected' ELSE %s END FROM ({limited}) AS rate)"  # noqa: S608
+    )
+    placeholders = ", ".join(["%s"] * len(fields))
     # A suspected or rejected row an unflagged submission takes over (see `sign`): every value
     # the submission writes replaces the squatter's, and what staff or a mail recorded on the
     # row is cleared. A pending duplicate only asks for one more mail, in its new language.
-    takeover = "petitions_signature.status IN ('suspected', 'rejected')"
+    takeover = f"{ours('status')} IN ('suspected', 'rejected')"
 
-    def on_takeover(column: str, value: str, otherwise: str = "") -> str:
-        kept = otherwise or f"petitions_signature.{column}"
-        return f"{column} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
+    def on_takeover(name: str, value: str, otherwise: str = "") -> str:
+        kept = otherwise or ours(name)
+        return f"{column(name)} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
 
     # The keys stay; a counted row is never taken over (below); these two are set for both.
     special = (
@@ -583,27 +646,27 @@ def _sign_sql(columns: tuple[str, ...], *, rate_limited: bool) -> str:
     )
     cleared = ("confirmed_at", "last_mailed_at", "comment_moderated_by_id", "comment_moderated_at")
     updates = [
-        *(on_takeover(c, f"excluded.{c}") for c in columns if c not in special),
-        *(on_takeover(c, "NULL") for c in cleared),
+        *(on_takeover(f, f"excluded.{column(f)}") for f in fields if f not in special),
+        *(on_takeover(f, "NULL") for f in cleared),
         on_takeover(
             "confirmation_mails_requested",
-            "excluded.confirmation_mails_requested",
-            "petitions_signature.confirmation_mails_requested + 1",
+            f"excluded.{column('confirmation_mails_requested')}",
+            f"{ours('confirmation_mails_requested')} + 1",
         ),
-        "language = excluded.language",
-        "status = excluded.status",
+        f"{column('language')} = excluded.{column('language')}",
+        f"{status} = excluded.{status}",
     ]
     return (
-        f"INSERT INTO petitions_signature ({', '.join(columns)}, status) "  # noqa: S608
-        f"VALUES ({placeholders}, {status}) "
-        f"ON CONFLICT (petition_id, email_key) DO UPDATE SET {', '.join(updates)} "
+        f"INSERT INTO {table} ({', '.join(map(column, fields))}, {status}) "  # noqa: S608
+        f"VALUES ({placeholders}, {new_status}) "
+        f"ON CONFLICT ({petition_id}, {column('email_key')}) DO UPDATE SET {', '.join(updates)} "
         # Only an unflagged submission changes a row. A row still counted waits until the
         # counting job has taken it off the totals, by the country it was counted under.
-        "WHERE excluded.status = 'pending' AND ("
-        "(petitions_signature.status = 'pending' "
-        "AND petitions_signature.confirmation_mails_requested < %s) "
-        f"OR ({takeover} AND NOT petitions_signature.is_counted)) "
-        "RETURNING status"
+        f"WHERE excluded.{status} = 'pending' AND ("
+        f"({ours('status')} = 'pending' "
+        f"AND {ours('confirmation_mails_requested')} < %s) "
+        f"OR ({takeover} AND NOT {ours('is_counted')})) "
+        f"RETURNING {status}"
     )
 
 
@@ -718,7 +781,22 @@ class Signature(models.Model):
     )
     counted_on = models.DateField(_("counted on the day"), null=True, blank=True, editable=False)
 
-    objects = SignatureQuerySet.as_manager()
+    objects = SignatureManager()
+
+    # The signer's personal data, and what each field holds once erased: on withdrawal, by
+    # the retention command and on a person's request. The country and status stay, with
+    # nothing to tie them to a person, so the totals and tallies survive an erasure.
+    PERSONAL_DATA_ERASED = {
+        "full_name": "",
+        "email": "",
+        "email_key": None,
+        "comment": "",
+        "show_name_publicly": False,
+        "wants_updates": False,
+        "consented_at": None,
+        "client_hash": "",
+        "network": "",
+    }
 
     class Meta:
         ordering = ["-created_at"]
@@ -815,14 +893,15 @@ class Signature(models.Model):
         return self.full_name or f"#{self.pk} ({self.get_status_display()})"
 
     def confirm(self) -> bool:
-        """Confirm a pending signature. Idempotent: True only for the call that confirmed it."""
-        now = timezone.now()
-        changed = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.CONFIRMED, confirmed_at=now
-        )
-        if changed:
-            self.status, self.confirmed_at = self.Status.CONFIRMED, now
-        return bool(changed)
+        """
+        Confirm a pending signature of a petition that accepts signatures, by the confirm
+        link's own statement (`SignatureManager.confirm_pending`). Idempotent: True only for
+        the call that confirmed it.
+        """
+        if not Signature.objects.confirm_pending(self.pk):
+            return False
+        self.refresh_from_db(fields=["status", "confirmed_at"])
+        return True
 
     @property
     def public_author(self) -> str:
@@ -879,23 +958,14 @@ class Signature(models.Model):
 
     def withdraw(self) -> None:
         """
-        Withdraw the signature and erase the signer's personal data (name, email, canonical
-        email, comment, consents). The country stays, with nothing to tie it to a person; the
+        Withdraw the signature and erase the signer's personal data (PERSONAL_DATA_ERASED).
+        The country stays, with nothing to tie it to a person; the
         counting job takes the signature off the tallies it was counted in.
         """
-        now = timezone.now()
         erased = {
             "status": self.Status.WITHDRAWN,
-            "withdrawn_at": now,
-            "full_name": "",
-            "email": "",
-            "email_key": None,
-            "client_hash": "",
-            "comment": "",
-            "network": "",
-            "show_name_publicly": False,
-            "wants_updates": False,
-            "consented_at": None,
+            "withdrawn_at": timezone.now(),
+            **self.PERSONAL_DATA_ERASED,
         }
         Signature.objects.filter(pk=self.pk).update(**erased)
         for name, value in erased.items():

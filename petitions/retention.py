@@ -29,14 +29,6 @@ BATCH_SIZE = 1000
 # nothing and is erased.
 CLIENT_HASH_RETENTION = timedelta(days=1)
 UNCONFIRMED = [Signature.Status.PENDING, Signature.Status.SUSPECTED]
-HAS_PERSONAL_DATA = (
-    ~Q(full_name="")
-    | ~Q(email="")
-    | Q(email_key__isnull=False)
-    | ~Q(comment="")
-    | ~Q(client_hash="")
-    | ~Q(network="")
-)
 
 
 @dataclass
@@ -132,7 +124,7 @@ def purge_personal_data(
         **run,
     )
     purge.signatures_erased = _in_batches(
-        Signature.objects.filter(petition__in=closed).filter(HAS_PERSONAL_DATA),
+        Signature.objects.filter(petition__in=closed).with_personal_data(),
         _scrubbing_history(lambda batch: batch.erase_personal_data()),
         **run,
     )

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
@@ -57,6 +58,23 @@ def links_in(message: mail.EmailMessage) -> dict[str, str]:
 def path_of(url: str, site_url: str) -> str:
     assert url.startswith(site_url), url
     return url.removeprefix(site_url)
+
+
+@pytest.fixture
+def long_closed(db) -> Petition:
+    """A petition that closed a year ago, well past PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE."""
+    now = timezone.now()
+    return Petition.objects.create(
+        slug="long-closed",
+        status=Petition.Status.CLOSED,
+        title_en="Long closed",
+        summary_en="Closed a year ago.",
+        text_en="Closed.",
+        target_en="Someone",
+        takes_endorsements=True,
+        opens_at=now - timedelta(days=400),
+        closes_at=now - timedelta(days=365),
+    )
 
 
 @pytest.fixture

@@ -26,22 +26,6 @@ def _days_ago(days: float):
     return timezone.now() - timedelta(days=days)
 
 
-@pytest.fixture
-def long_closed(db) -> Petition:
-    """A petition that closed a year ago, well past PERSONAL_DATA_RETENTION_DAYS_AFTER_CLOSE."""
-    return Petition.objects.create(
-        slug="long-closed",
-        status=Petition.Status.CLOSED,
-        title_en="Long closed",
-        summary_en="Closed a year ago.",
-        text_en="Closed.",
-        target_en="Someone",
-        takes_endorsements=True,
-        opens_at=_days_ago(400),
-        closes_at=_days_ago(365),
-    )
-
-
 def test_unconfirmed_signatures_are_deleted_after_the_retention_period(open_petition, settings):
     settings.UNCONFIRMED_SIGNATURE_RETENTION_DAYS = 30
     old_pending = make_signature(open_petition, created_at=_days_ago(31))

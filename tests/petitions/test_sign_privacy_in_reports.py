@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from petitions.models import Petition, SignatureQuerySet
+from petitions.models import Petition, SignatureManager
 
 from .conftest import VALID_SIGNER, links_in
 from .test_endorse import VALID_ENDORSEMENT
@@ -29,7 +29,7 @@ def test_the_error_report_of_a_failing_sign_request_has_no_submitted_name_or_ema
     def broken_sign(self, **values):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(SignatureQuerySet, "sign", broken_sign)
+    monkeypatch.setattr(SignatureManager, "sign", broken_sign)
     client = Client(raise_request_exception=False, REMOTE_ADDR=ADDRESS)
 
     response = client.post(
