@@ -1,31 +1,22 @@
-from collections.abc import Callable
-from copy import copy
 from datetime import timedelta
 from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Min, Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
-from django.shortcuts import get_object_or_404
+from django.db.models import Max, Min, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import abuse, exports, retention, tasks
-from .admin_history import HistoryByNumber, log_history
+from . import abuse, staff_pages, tasks
+from .admin_history import HistoryByNumber
 from .admin_lookups import OfferedLookupsOnly
 from .admin_paging import EstimatedCountPaginator
-from .bulk_invalidation import BulkInvalidationForm
 from .email_keys import email_key
-from .endorsement_import import import_endorsements
-from .forms import ErasureRequestForm
 from .models import (
     CountryTally,
     EmailDomainRule,
@@ -38,43 +29,7 @@ from .models import (
     SignatureQuerySet,
 )
 from .organisation_names import match_key
-
-
-def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
-    """Write one admin history entry per changed object, naming the staff member."""
-    if objects:
-        log_history(request.user.pk, objects, CHANGE, message)
-
-
-def _export_page(
-    request: HttpRequest,
-    model_admin: admin.ModelAdmin,
-    *,
-    permission: str,
-    title: str,
-    stream: Callable[[dict], HttpResponse],
-    preserved: dict | None = None,
-) -> HttpResponse:
-    """
-    The export form, then the CSV. A GET with the form's submit button streams the file: an
-    export changes nothing but its own record. A request started by another site (a link or
-    an image on a page staff happen to visit) only ever gets the form.
-    """
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-    submitted = any(name in request.GET for name in ("download", "limit"))
-    cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
-    form = exports.ExportForm(request.GET if submitted and not cross_site else None)
-    if form.is_valid():
-        return stream(form.cleaned_data)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "opts": model_admin.model._meta,
-        "form": form,
-        "preserved": preserved or {},
-    }
-    return TemplateResponse(request, "admin/petitions/export.html", context)
+from .staff_pages import log_actions, staff_page_context
 
 
 class CountryTallyInline(admin.TabularInline):
@@ -149,46 +104,7 @@ class PetitionAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "<slug:slug>/export/",
-                self.admin_site.admin_view(self.export_signatures_view),
-                name="petitions_petition_export",
-            ),
-            path(
-                "<slug:slug>/export-endorsements/",
-                self.admin_site.admin_view(self.export_endorsements_view),
-                name="petitions_petition_export_endorsements",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_signatures_view(self, request: HttpRequest, slug: str) -> HttpResponse:
-        """The delivery list: the petition's confirmed signatures."""
-        petition = get_object_or_404(Petition, slug=slug)
-        return _export_page(
-            request,
-            self,
-            permission="petitions.export_signatures",
-            title=gettext("Export the signatures of “%(petition)s”") % {"petition": petition},
-            stream=lambda options: exports.export_signatures(
-                request,
-                petition.signatures.confirmed(),
-                options,
-                petition=petition,
-                filters={"status": Signature.Status.CONFIRMED},
-            ),
-        )
-
-    def export_endorsements_view(self, request: HttpRequest, slug: str) -> HttpResponse:
-        petition = get_object_or_404(Petition, slug=slug)
-        return _export_page(
-            request,
-            self,
-            permission="petitions.export_endorsements",
-            title=gettext("Export the endorsements of “%(petition)s”") % {"petition": petition},
-            stream=lambda options: exports.export_endorsements(request, petition, options),
-        )
+        return [*staff_pages.petition_pages(self), *super().get_urls()]
 
 
 class SignatureQueueFilter(admin.SimpleListFilter):
@@ -518,143 +434,7 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
         )
 
     def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "invalidate/",
-                self.admin_site.admin_view(self.invalidate_view),
-                name="petitions_signature_invalidate",
-            ),
-            path(
-                "erase-person/",
-                self.admin_site.admin_view(self.erase_person_view),
-                name="petitions_signature_erase_person",
-            ),
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                name="petitions_signature_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def invalidate_view(self, request: HttpRequest) -> HttpResponse:
-        """
-        Bulk invalidation. The first POST shows how many signatures match; only the second,
-        with the same conditions and "confirm", rejects them: one UPDATE, one history entry
-        per petition touched. The counting job then takes counted ones off the totals.
-        """
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        form = BulkInvalidationForm(request.POST or None)
-        matched = None
-        if request.method == "POST" and form.is_valid():
-            matching = form.matching()
-            if "confirm" in request.POST:
-                with transaction.atomic():
-                    petitions = list(
-                        Petition.objects.filter(pk__in=matching.values("petition_id"))
-                    )
-                    rejected = matching.reject()
-                    message = gettext(
-                        "Bulk invalidation: rejected %(count)d signatures matching %(conditions)s."
-                    ) % {"count": rejected, "conditions": form.conditions()}
-                    log_actions(request, petitions, message)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Rejected %(count)d signature.",
-                        "Rejected %(count)d signatures.",
-                        rejected,
-                    )
-                    % {"count": rejected},
-                )
-                form = BulkInvalidationForm()
-            else:
-                matched = matching.count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Invalidate signatures in bulk"),
-            "opts": self.model._meta,
-            "form": form,
-            "matched": matched,
-        }
-        return TemplateResponse(request, "admin/petitions/signature/invalidate.html", context)
-
-    def erase_person_view(self, request: HttpRequest) -> HttpResponse:
-        """
-        Erase one person's data on their request, by email address (its canonical key, so any
-        spelling of the address finds it), across every petition. The first POST shows what
-        was found and changes nothing; the second, with "confirm", withdraws their signatures
-        and erases their endorsement contact details. The history records each change under
-        its object without the address, which is exactly what was erased.
-        """
-        if not (
-            self.has_change_permission(request)
-            and request.user.has_perm("petitions.change_endorsement")
-        ):
-            raise PermissionDenied
-        form = ErasureRequestForm(request.POST or None)
-        found = None
-        if request.method == "POST" and form.is_valid():
-            email = form.cleaned_data["email"]
-            if "confirm" in request.POST:
-                signatures, endorsements = retention.erase_person(email)
-                log_actions(
-                    request,
-                    [*signatures, *endorsements],
-                    gettext("Erased the personal data on the person's request."),
-                )
-                self.message_user(
-                    request,
-                    gettext(
-                        "Erased: %(signatures)d signature(s) withdrawn, %(endorsements)d "
-                        "endorsement contact(s) erased."
-                    )
-                    % {"signatures": len(signatures), "endorsements": len(endorsements)},
-                )
-                form = ErasureRequestForm()
-            else:
-                signatures, endorsements = retention.find_person(email)
-                found = {"signatures": list(signatures), "endorsements": list(endorsements)}
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Erase a person's data"),
-            "opts": self.model._meta,
-            "form": form,
-            "found": found,
-        }
-        return TemplateResponse(request, "admin/petitions/signature/erase_person.html", context)
-
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        """The changelist as it is filtered (and searched), as CSV: its link carries the query."""
-        filters = {
-            name: value
-            for name, value in request.GET.items()
-            if name not in exports.ExportForm.FIELDS
-        }
-
-        def stream(options: dict) -> HttpResponse:
-            # The changelist's own filtering and search, fed the changelist's query alone.
-            changelist_request = copy(request)
-            changelist_request.GET = QueryDict(mutable=True)
-            changelist_request.GET.update(filters)
-            try:
-                changelist = self.get_changelist_instance(changelist_request)
-                queryset = changelist.get_queryset(changelist_request)
-            except IncorrectLookupParameters:
-                return HttpResponseBadRequest(gettext("These filters are not valid."))
-            return exports.export_signatures(
-                request, queryset, options, petition=None, filters=filters, with_status=True
-            )
-
-        return _export_page(
-            request,
-            self,
-            permission="petitions.export_signatures",
-            title=_("Export the filtered signatures"),
-            stream=stream,
-            preserved=filters,
-        )
+        return [*staff_pages.signature_pages(self), *super().get_urls()]
 
 
 @admin.register(Organisation)
@@ -705,20 +485,6 @@ class RejectionForm(forms.Form):
         label=_("Reason for rejection"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the organisation's contact, and kept with the endorsement."),
-    )
-
-
-class EndorsementImportForm(forms.Form):
-    petition = forms.ModelChoiceField(
-        label=_("Petition"), queryset=Petition.objects.filter(takes_endorsements=True)
-    )
-    file = forms.FileField(
-        label=_("List of organisations"),
-        help_text=_(
-            "A UTF-8 text file, one organisation per line: "
-            "Name | country code | website, for example "
-            "Example Network | GB | https://example.org. Country and website are optional."
-        ),
     )
 
 
@@ -881,47 +647,18 @@ class EndorsementAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
                 % {"count": len(rejected)},
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject endorsements"),
-            "opts": self.model._meta,
-            "form": form,
-            "endorsements": queryset.select_related("organisation", "petition"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
+        context = staff_page_context(
+            request,
+            self,
+            _("Reject endorsements"),
+            form=form,
+            endorsements=queryset.select_related("organisation", "petition"),
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        )
         return TemplateResponse(request, "admin/petitions/endorsement/reject.html", context)
 
     def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="petitions_endorsement_import",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Staff upload a list of organisations; the page reports what the import did."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        form = EndorsementImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            try:
-                text = form.cleaned_data["file"].read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.add_error("file", _("The file is not UTF-8 text."))
-            else:
-                report = import_endorsements(form.cleaned_data["petition"], text, by=request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import endorsing organisations"),
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-        }
-        return TemplateResponse(request, "admin/petitions/endorsement/import.html", context)
+        return [*staff_pages.endorsement_pages(self), *super().get_urls()]
 
 
 @admin.register(ExportRecord)

@@ -1,0 +1,307 @@
+"""
+The staff site's own pages, beyond Django's lists and forms: the CSV exports (a petition's
+signatures or endorsements, and the filtered signature list), bulk invalidation, erasing a
+person's data on request, and the endorsement import.
+
+The ModelAdmins in admin.py add them to their URLs from the lists here (`petition_pages`,
+`signature_pages`, `endorsement_pages`). Each page checks its own permission, builds its context
+with `staff_page_context` (so it sits in the admin like any other page) and renders a template
+under templates/admin/petitions/.
+"""
+
+from collections.abc import Callable
+from copy import copy
+from functools import partial, update_wrapper
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import exports, retention
+from .admin_history import log_history
+from .bulk_invalidation import BulkInvalidationForm
+from .endorsement_import import import_endorsements
+from .forms import ErasureRequestForm
+from .models import Petition, Signature
+
+
+def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
+    """
+    Write one admin history entry per changed object, naming the staff member (the pages
+    here and the actions in admin.py).
+    """
+    if objects:
+        log_history(request.user.pk, objects, CHANGE, message)
+
+
+def staff_page_context(
+    request: HttpRequest, model_admin: admin.ModelAdmin, title: str, **extra: object
+) -> dict:
+    """
+    What every staff page's template needs from the admin: the site's own context (its header,
+    the user's apps for the sidebar), the page's title and the model's options (the breadcrumbs
+    link back to its list), then the page's own values.
+    """
+    return {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        **extra,
+    }
+
+
+def _page(model_admin: admin.ModelAdmin, route: str, view: Callable, name: str) -> URLPattern:
+    """A page of the staff site: behind its login (and 2FA), with the ModelAdmin handed in."""
+    # Named after the page function, so resolve() and error reports name the real view.
+    bound = update_wrapper(partial(view, model_admin=model_admin), view)
+    return path(route, model_admin.admin_site.admin_view(bound), name=name)
+
+
+def petition_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:
+    return [
+        _page(
+            model_admin, "<slug:slug>/export/", export_signatures_page, "petitions_petition_export"
+        ),
+        _page(
+            model_admin,
+            "<slug:slug>/export-endorsements/",
+            export_endorsements_page,
+            "petitions_petition_export_endorsements",
+        ),
+    ]
+
+
+def signature_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:
+    return [
+        _page(
+            model_admin,
+            "invalidate/",
+            invalidate_signatures_page,
+            "petitions_signature_invalidate",
+        ),
+        _page(model_admin, "erase-person/", erase_person_page, "petitions_signature_erase_person"),
+        _page(
+            model_admin, "export/", export_filtered_signatures_page, "petitions_signature_export"
+        ),
+    ]
+
+
+def endorsement_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:
+    return [
+        _page(model_admin, "import/", import_endorsements_page, "petitions_endorsement_import"),
+    ]
+
+
+def _export_page(
+    request: HttpRequest,
+    model_admin: admin.ModelAdmin,
+    *,
+    permission: str,
+    title: str,
+    stream: Callable[[dict], HttpResponse],
+    preserved: dict | None = None,
+) -> HttpResponse:
+    """
+    The export form, then the CSV. A GET with the form's submit button streams the file: an
+    export changes nothing but its own record. A request started by another site (a link or
+    an image on a page staff happen to visit) only ever gets the form.
+    """
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    submitted = any(name in request.GET for name in ("download", "limit"))
+    cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+    form = exports.ExportForm(request.GET if submitted and not cross_site else None)
+    if form.is_valid():
+        return stream(form.cleaned_data)
+    context = staff_page_context(request, model_admin, title, form=form, preserved=preserved or {})
+    return TemplateResponse(request, "admin/petitions/export.html", context)
+
+
+def export_signatures_page(
+    request: HttpRequest, model_admin: admin.ModelAdmin, slug: str
+) -> HttpResponse:
+    """The delivery list: the petition's confirmed signatures."""
+    petition = get_object_or_404(Petition, slug=slug)
+    return _export_page(
+        request,
+        model_admin,
+        permission="petitions.export_signatures",
+        title=gettext("Export the signatures of “%(petition)s”") % {"petition": petition},
+        stream=lambda options: exports.export_signatures(
+            request,
+            petition.signatures.confirmed(),
+            options,
+            petition=petition,
+            filters={"status": Signature.Status.CONFIRMED},
+        ),
+    )
+
+
+def export_endorsements_page(
+    request: HttpRequest, model_admin: admin.ModelAdmin, slug: str
+) -> HttpResponse:
+    petition = get_object_or_404(Petition, slug=slug)
+    return _export_page(
+        request,
+        model_admin,
+        permission="petitions.export_endorsements",
+        title=gettext("Export the endorsements of “%(petition)s”") % {"petition": petition},
+        stream=lambda options: exports.export_endorsements(request, petition, options),
+    )
+
+
+def export_filtered_signatures_page(
+    request: HttpRequest, model_admin: admin.ModelAdmin
+) -> HttpResponse:
+    """The changelist as it is filtered (and searched), as CSV: its link carries the query."""
+    filters = {
+        name: value for name, value in request.GET.items() if name not in exports.ExportForm.FIELDS
+    }
+
+    def stream(options: dict) -> HttpResponse:
+        # The changelist's own filtering and search, fed the changelist's query alone.
+        changelist_request = copy(request)
+        changelist_request.GET = QueryDict(mutable=True)
+        changelist_request.GET.update(filters)
+        try:
+            changelist = model_admin.get_changelist_instance(changelist_request)
+            queryset = changelist.get_queryset(changelist_request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(gettext("These filters are not valid."))
+        return exports.export_signatures(
+            request, queryset, options, petition=None, filters=filters, with_status=True
+        )
+
+    return _export_page(
+        request,
+        model_admin,
+        permission="petitions.export_signatures",
+        title=_("Export the filtered signatures"),
+        stream=stream,
+        preserved=filters,
+    )
+
+
+def invalidate_signatures_page(
+    request: HttpRequest, model_admin: admin.ModelAdmin
+) -> HttpResponse:
+    """
+    Bulk invalidation. The first POST shows how many signatures match; only the second,
+    with the same conditions and "confirm", rejects them: one UPDATE, one history entry
+    per petition touched. The counting job then takes counted ones off the totals.
+    """
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    form = BulkInvalidationForm(request.POST or None)
+    matched = None
+    if request.method == "POST" and form.is_valid():
+        matching = form.matching()
+        if "confirm" in request.POST:
+            with transaction.atomic():
+                petitions = list(Petition.objects.filter(pk__in=matching.values("petition_id")))
+                rejected = matching.reject()
+                message = gettext(
+                    "Bulk invalidation: rejected %(count)d signatures matching %(conditions)s."
+                ) % {"count": rejected, "conditions": form.conditions()}
+                log_actions(request, petitions, message)
+            model_admin.message_user(
+                request,
+                ngettext(
+                    "Rejected %(count)d signature.",
+                    "Rejected %(count)d signatures.",
+                    rejected,
+                )
+                % {"count": rejected},
+            )
+            form = BulkInvalidationForm()
+        else:
+            matched = matching.count()
+    context = staff_page_context(
+        request, model_admin, _("Invalidate signatures in bulk"), form=form, matched=matched
+    )
+    return TemplateResponse(request, "admin/petitions/signature/invalidate.html", context)
+
+
+def erase_person_page(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResponse:
+    """
+    Erase one person's data on their request, by email address (its canonical key, so any
+    spelling of the address finds it), across every petition. The first POST shows what
+    was found and changes nothing; the second, with "confirm", withdraws their signatures
+    and erases their endorsement contact details. The history records each change under
+    its object without the address, which is exactly what was erased.
+    """
+    if not (
+        model_admin.has_change_permission(request)
+        and request.user.has_perm("petitions.change_endorsement")
+    ):
+        raise PermissionDenied
+    form = ErasureRequestForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if "confirm" in request.POST:
+            signatures, endorsements = retention.erase_person(email)
+            log_actions(
+                request,
+                [*signatures, *endorsements],
+                gettext("Erased the personal data on the person's request."),
+            )
+            model_admin.message_user(
+                request,
+                gettext(
+                    "Erased: %(signatures)d signature(s) withdrawn, %(endorsements)d "
+                    "endorsement contact(s) erased."
+                )
+                % {"signatures": len(signatures), "endorsements": len(endorsements)},
+            )
+            form = ErasureRequestForm()
+        else:
+            signatures, endorsements = retention.find_person(email)
+            found = {"signatures": list(signatures), "endorsements": list(endorsements)}
+    context = staff_page_context(
+        request, model_admin, _("Erase a person's data"), form=form, found=found
+    )
+    return TemplateResponse(request, "admin/petitions/signature/erase_person.html", context)
+
+
+class EndorsementImportForm(forms.Form):
+    petition = forms.ModelChoiceField(
+        label=_("Petition"), queryset=Petition.objects.filter(takes_endorsements=True)
+    )
+    file = forms.FileField(
+        label=_("List of organisations"),
+        help_text=_(
+            "A UTF-8 text file, one organisation per line: "
+            "Name | country code | website, for example "
+            "Example Network | GB | https://example.org. Country and website are optional."
+        ),
+    )
+
+
+def import_endorsements_page(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResponse:
+    """Staff upload a list of organisations; the page reports what the import did."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    form = EndorsementImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        else:
+            report = import_endorsements(form.cleaned_data["petition"], text, by=request.user)
+    context = staff_page_context(
+        request, model_admin, _("Import endorsing organisations"), form=form, report=report
+    )
+    return TemplateResponse(request, "admin/petitions/endorsement/import.html", context)
