@@ -198,6 +198,11 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Listed first in every country select (petitions/country_choices.py), in this order: where
+# this campaign's signers most likely live.
+PRIORITY_COUNTRIES = env.list(
+    "PRIORITY_COUNTRIES", default=["HK", "TW", "CN", "MO", "US", "GB", "CA", "AU"]
+)
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

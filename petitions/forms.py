@@ -11,6 +11,7 @@ from django_altcha import AltchaField
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from .country_choices import CountryChoices
 from .email_keys import EMAIL_MAX_LENGTH, validate_storable_email
 from .form_stamp import FIELD_NAME as STAMP_FIELD_NAME
 from .form_stamp import new_form_stamp
@@ -174,6 +175,7 @@ class SignatureForm(forms.ModelForm):
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["country"].choices = CountryChoices(_("Choose a country or region"))
         # The browser's own length limit would silently cut pasted text; the server's error
         # message says what is wrong instead.
         for name in ("full_name", "email", "comment"):
@@ -223,7 +225,7 @@ class EndorsementForm(forms.Form):
     )
     country = LazyTypedChoiceField(
         label=_("Country or region"),
-        choices=BlankChoiceIterator(countries, [("", _("International / several countries"))]),
+        choices=CountryChoices(_("International / several countries")),
         required=False,
         help_text=_("Where the organisation is based. The public list is grouped by country."),
     )
