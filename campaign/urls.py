@@ -12,6 +12,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("csp-report", views.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
+    # The language switcher's links: remember the choice, then go on to the page.
+    path("choose-language/", views.choose_language, name="choose-language"),
+    path("choose-language/<path:target>", views.choose_language, name="choose-language"),
     # One sitemap for every language: each entry lists its /zh-hant/ and /zh-hans/ alternates.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

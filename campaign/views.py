@@ -7,14 +7,18 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.timezone import now
+from django.utils.translation import get_language, get_language_from_path, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from archive.models import Statement
+from campaign.root_language import root_language
 from campaign.shared_cache import DegradingRedisCache
 from petitions.models import Petition
 
@@ -25,11 +29,61 @@ csp_logger = logging.getLogger("candlelight.csp")
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if get_language() == settings.LANGUAGE_CODE:
+        # `/`, the one address without a language prefix: a Chinese browser (or a visitor who
+        # chose Chinese in the switcher) goes on to its Chinese home page. Only this address
+        # varies with the visitor; every other one stays the same for everyone, and cacheable.
+        response = _home_for_visitor(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+    return _home_page(request)
+
+
+def _home_for_visitor(request: HttpRequest) -> HttpResponse:
+    language = root_language(request)
+    if language == settings.LANGUAGE_CODE:
+        return _home_page(request)
+    with override(language):
+        return redirect(reverse("home"))
+
+
+def _home_page(request: HttpRequest) -> HttpResponse:
     context = {
         "petitions": Petition.objects.open(),
         "statements": Statement.objects.published()[:LATEST_STATEMENTS_ON_HOME],
     }
     return render(request, "home.html", context)
+
+
+@never_cache
+def choose_language(request: HttpRequest, target: str = "") -> HttpResponse:
+    """
+    The language switcher's links: `/choose-language/<the page in that language>` remembers
+    the choice in the language cookie (which only `/` reads: see campaign/root_language.py)
+    and goes on to the page. The target is a path of this site's public pages and nothing
+    else, so the link can never lead to another site.
+    """
+    path = "/" + target
+    if "\\" in path or path.startswith("//"):
+        raise Http404
+    language = get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with override(language):  # i18n_patterns match the active language's prefix only
+            resolve(path)
+    except Resolver404:
+        raise Http404 from None
+    response = redirect(path)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -40,9 +40,13 @@ STAMP_PLACEHOLDER = "\x00stamp\x00"
 
 
 def _is_anonymous_read(request: HttpRequest) -> bool:
-    """A read carrying nothing of the visitor's own but the CSRF cookie (replaced per visitor)."""
+    """
+    A read carrying nothing of the visitor's own but the CSRF cookie (replaced per visitor) and
+    the language switcher's choice (read at `/` only: a page's language is in its path).
+    """
     return request.method in ("GET", "HEAD") and set(request.COOKIES) <= {
-        settings.CSRF_COOKIE_NAME
+        settings.CSRF_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
     }
 
 

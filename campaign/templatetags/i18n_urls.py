@@ -23,3 +23,13 @@ def url_in_language(context: template.Context, language_code: str) -> str:
             except NoReverseMatch:
                 pass
         return reverse("home")
+
+
+@register.simple_tag(takes_context=True)
+def choose_language_url(context: template.Context, language_code: str) -> str:
+    """
+    The language switcher's link: through choose_language, which remembers the visitor's choice
+    for `/` and goes on to url_in_language's address. The `<link rel="alternate">` tags keep
+    the direct address, for search engines.
+    """
+    return reverse("choose-language") + url_in_language(context, language_code).lstrip("/")

@@ -43,8 +43,10 @@ def test_language_switcher_links_to_the_same_page_in_the_other_languages(client,
     response = client.get(f"/petitions/{open_petition.slug}/")
 
     html = response.content.decode()
-    assert f'href="/zh-hant/petitions/{open_petition.slug}/" hreflang="zh-hant"' in html
-    assert f'href="/zh-hans/petitions/{open_petition.slug}/" hreflang="zh-hans"' in html
+    # Through choose_language, which remembers the choice (tests/campaign/test_root_language.py).
+    slug = open_petition.slug
+    assert f'href="/choose-language/zh-hant/petitions/{slug}/" hreflang="zh-hant"' in html
+    assert f'href="/choose-language/zh-hans/petitions/{slug}/" hreflang="zh-hans"' in html
 
 
 def test_following_a_language_link_shows_the_page_in_that_language(client, open_petition):
@@ -57,7 +59,7 @@ def test_following_a_language_link_shows_the_page_in_that_language(client, open_
 def test_language_switcher_drops_the_query_string(client):
     response = client.get("/zh-hans/archive/?page=2")
 
-    assert 'href="/archive/" hreflang="en"' in response.content.decode()
+    assert 'href="/choose-language/archive/" hreflang="en"' in response.content.decode()
 
 
 def test_a_path_naming_another_host_gets_links_to_this_site_only(client):
@@ -74,7 +76,10 @@ def test_a_path_naming_another_host_gets_links_to_this_site_only(client):
 def test_an_unknown_page_links_to_each_language_home_page(client):
     response = client.get("/zh-hant/no-such-page/?utm=x")
 
-    assert _language_links(response) == ["/", "/zh-hant/", "/zh-hans/", "/", "/zh-hans/"]
+    assert _language_links(response) == [
+        *("/", "/zh-hant/", "/zh-hans/"),  # <link rel="alternate">
+        *("/choose-language/", "/choose-language/zh-hans/"),  # the switcher
+    ]
 
 
 def test_every_public_page_links_its_languages_on_this_site_without_the_query(
