@@ -83,3 +83,14 @@ def test_without_javascript_too(browser: Browser, site, long_petition, path, but
 
     _assert_lands_on_the_summary(page, title_start)
     context.close()
+
+
+def test_switching_language_on_the_form_with_errors_goes_to_the_form(
+    page: Page, site, long_petition
+):
+    _submit_empty(page, f"{site.url}/petitions/{long_petition.slug}/", "Sign")
+
+    page.get_by_role("link", name="繁體中文").click()
+
+    expect(page).to_have_url(f"{site.url}/zh-hant/petitions/{long_petition.slug}/#sign-form")
+    expect(page.get_by_role("heading", name="簽署此聯署")).to_be_in_viewport()
