@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Organisation, Petition, Translated
 
+from .search import SEARCHED_FIELDS, searchable_text
+
 # Language codes as Django spells them (`zh-hant`) and as HTML `lang` attributes and the
 # Atom feed spell them (BCP 47 capitalises the script: `zh-Hant`).
 LANGUAGE_TAGS = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
@@ -107,6 +109,8 @@ class Statement(models.Model):
         related_name="signed_statements",
         blank=True,
     )
+    # Title, summary and body in Simplified script, for searching both scripts: see search.py.
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -130,6 +134,13 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = searchable_text(self.title, self.summary, self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:statement-detail", kwargs={"slug": self.slug})

@@ -7,18 +7,28 @@ PostgreSQL's parsers do not split Chinese into words (a full-text search for 聲
   (title over summary over body), read from `search_document`, a stored generated tsvector
   column with a GIN index. Stored, not an expression index: ranking thousands of matches from
   an expression index re-parses every matching body (seconds at 20,000 statements);
-- a case-insensitive substring match, which Django writes as `UPPER(column) LIKE UPPER(…)` and
-  which GIN `gin_trgm_ops` indexes over `UPPER(column)` serve (pg_trgm; a query of three
-  characters or more uses them, shorter ones scan).
+- a case-insensitive substring match on `search_text`, which Django writes as
+  `UPPER(search_text) LIKE UPPER(…)` and which a GIN `gin_trgm_ops` index over
+  `UPPER(search_text)` serves (pg_trgm; a query of three characters or more uses it, shorter
+  ones scan).
+Chinese is searched in one script: `search_text` holds title, summary and body converted to
+Simplified Chinese by OpenCC (filled on every save, see Statement.save; by migration 0003 for
+older rows) and the query is converted the same way, so 天安門 and 天安门 both become 天安门
+and the index answers either; converting the stored text inside the query instead would read
+every row. Topic names match in all three languages, folded the same way.
 SQLite has neither: there the substring match alone runs, unindexed, which is fine for a laptop.
 
-The column and indexes exist on PostgreSQL only, created by migration 0001 (which holds their
-SQL, on the same configuration and fields as here) and kept out of the model: SQLite could not
-create them, and Django must never write to a generated column. A later migration that changes
+`search_document` and the indexes exist on PostgreSQL only, created by migrations 0001 and
+0003 (which hold their SQL, on the same configuration and fields as here); `search_document` is
+kept out of the model: SQLite could not create it, and Django must never write to a generated
+column. A later migration that changes
 the type of title, summary or body on PostgreSQL must drop `search_document` first and add it
 back after (PostgreSQL refuses to alter a column a generated column reads).
 """
 
+from functools import cache
+
+import opencc
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -26,6 +36,9 @@ from django.db.models.expressions import RawSQL
 
 SEARCH_CONFIG = "english"
 SEARCHED_FIELDS = ("title", "summary", "body")
+# OpenCC's Traditional-to-Simplified table: characters and phrases, not a hand-made list.
+# Simplified text (and English) passes through unchanged.
+FOLD_CONFIG = "t2s"
 # Long enough for any real query; a 10,000-character paste is cut rather than parsed.
 MAX_QUERY_LENGTH = 200
 
@@ -35,14 +48,52 @@ def clean_query(text: str) -> str:
     return " ".join(text.replace("\x00", "").split())[:MAX_QUERY_LENGTH]
 
 
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC(FOLD_CONFIG)
+
+
+def fold(text: str) -> str:
+    """`text` with Traditional Chinese written as Simplified, for matching either script."""
+    return _converter().convert(text) if text else text
+
+
+def searchable_text(title: str, summary: str, body: str) -> str:
+    """What `search_text` stores for a statement: its searched fields, folded."""
+    return fold("\n".join((title, summary, body)))
+
+
+def matching_topics(text: str) -> QuerySet:
+    """Topics whose name, in any language and either script, contains `text`."""
+    from .models import Topic  # models imports this module for fold()
+
+    folded = fold(clean_query(text)).casefold()
+    if not folded:
+        return Topic.objects.none()
+    # A handful of topics: folding their names here costs less than storing folded copies.
+    ids = [
+        topic.pk
+        for topic in Topic.objects.all()
+        if any(
+            folded in fold(name).casefold()
+            for name in (topic.name_en, topic.name_zh_hant, topic.name_zh_hans)
+        )
+    ]
+    return Topic.objects.filter(pk__in=ids)
+
+
 def search(statements: QuerySet, text: str) -> QuerySet:
     """Statements matching `text`, best first on PostgreSQL, newest first on SQLite."""
     text = clean_query(text)
     if not text:
         return statements
-    substring = Q()
-    for field in SEARCHED_FIELDS:
-        substring |= Q(**{f"{field}__icontains": text})
+    substring = Q(search_text__icontains=fold(text))
+    topics = list(matching_topics(text).values_list("pk", flat=True))
+    if topics:
+        # The ids themselves, not a join (a statement under two matching topics is listed
+        # once) nor a subquery (an OR with a subplan rules out combining the indexes).
+        tagged = statements.model.topics.through.objects.filter(topic_id__in=topics)
+        substring |= Q(pk__in=set(tagged.values_list("statement_id", flat=True)))
     if connection.vendor != "postgresql":
         return statements.filter(substring)
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")

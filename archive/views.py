@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .forms import StatementFilterForm
-from .models import Statement
-from .search import clean_query, search
+from .models import Statement, Topic
+from .search import clean_query, matching_topics, search
 
 STATEMENTS_PER_PAGE = 20
 
@@ -20,6 +21,19 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     # get_page() turns junk such as ?page=abc or ?page=999999999999 into a valid page.
     page = Paginator(statements, STATEMENTS_PER_PAGE).get_page(data.get("page"))
     context = {"form": form, "page": page, "query": query, "is_filtered": bool(form.changed_data)}
+    if query:
+        matched = matching_topics(query).filter(statement__in=published)
+        context["matched_topics"] = matched.distinct()
+        # Which languages (and so which Chinese script) the results are written in.
+        counts = statements.order_by().values("language")
+        counts = counts.annotate(count=Count("pk", distinct=True))
+        labels = dict(Statement.Language.choices)
+        context["result_languages"] = [
+            (labels.get(row["language"], row["language"]), row["count"])
+            for row in counts.order_by("language")
+        ]
+        if not page.object_list:
+            context["suggested_topics"] = Topic.objects.filter(statement__in=published).distinct()
     return render(request, "archive/statement_list.html", context)
 
 

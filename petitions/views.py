@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import View
 from django_altcha import AltchaChallengeView
 
@@ -39,6 +39,8 @@ PETITION_PAGE_CACHE_SECONDS = 10
 # Endorsing organisations named on the petition page; the rest are on the full list's page.
 ENDORSEMENTS_ON_PETITION_PAGE = 20
 DAY = 24 * 60 * 60
+# The id of the sign form's section on the petition page (petition_detail.html).
+SIGN_FORM_ANCHOR = "sign-form"
 STALE_FORM_MESSAGE = gettext_lazy(
     "This form was open for a long time, so it was not sent. Please check your details and "
     "submit it again."
@@ -249,7 +251,7 @@ def _petition_for_signing(slug: str) -> Petition:
     return petition
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """
@@ -257,8 +259,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     it is cached), then one upsert that also applies the rate limit. Every accepted submission,
     new, duplicate or suspected (petitions/abuse.py), gets the same redirect, so the response
     never tells whether an address has signed nor whether the signature was set aside.
+
+    A visit (the language switcher on the form with errors, a reload, a shared link) goes to
+    the form on the petition's page rather than to a bare 405.
     """
     petition = _petition_for_signing(slug)
+    if request.method != "POST":
+        return redirect(f"{petition.get_absolute_url()}#{SIGN_FORM_ANCHOR}")
     if not petition.takes_signatures:
         return _render_petition(request, petition, refused_endorsements_only=True, status=409)
     if not petition.accepts_signatures:

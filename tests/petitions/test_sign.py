@@ -208,10 +208,13 @@ def test_signing_a_draft_is_a_404(client, draft_petition, django_capture_on_comm
     assert not Signature.objects.exists()
 
 
-def test_get_on_the_sign_address_is_not_allowed(client, open_petition):
+def test_get_on_the_sign_address_goes_to_the_form(client, open_petition):
     response = client.get(reverse("petitions:sign", kwargs={"slug": open_petition.slug}))
 
-    assert response.status_code == 405
+    # A visit, not a signature: tests/petitions/test_visiting_form_addresses.py.
+    assert response.status_code == 302
+    assert response["Location"] == f"{open_petition.get_absolute_url()}#sign-form"
+    assert not Signature.objects.exists()
 
 
 def test_the_check_email_page_reveals_nothing_about_the_address(client, open_petition):
