@@ -51,7 +51,11 @@ def _public_routes(resolver: URLResolver, prefix: str = "") -> list[tuple[str, s
 
 def test_every_public_address_answers_get_and_head(client, open_petition):
     """The class: no public address refuses a visit (new POST-only views included)."""
-    values = {"<slug:slug>": open_petition.slug, "<str:token>": "not-a-valid-link"}
+    values = {
+        "<slug:slug>": open_petition.slug,
+        "<str:token>": "not-a-valid-link",
+        "<path:target>": "zh-hant/about/",  # the language switcher's links
+    }
     refused = {}
     for name, route in _public_routes(get_resolver()):
         path = route
