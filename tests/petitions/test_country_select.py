@@ -34,9 +34,9 @@ def _country_select(html: str) -> tuple[str, list[tuple[str, list[str]]]]:
     [
         ("", "Choose a country or region", ["Afghanistan", "Åland Islands", "Albania"]),
         # CLDR's Traditional Chinese order is by stroke count: 也 and 千 have three strokes.
-        ("/zh-hant", "Choose a country or region", ["也門", "千里達及托巴哥", "土耳其"]),
+        ("/zh-hant", "請選擇國家或地區", ["也門", "千里達及托巴哥", "土耳其"]),
         # Simplified Chinese is sorted by pinyin: ā'ěrbāníyà, ā'ěrjílìyà, āfùhàn.
-        ("/zh-hans", "Choose a country or region", ["阿尔巴尼亚", "阿尔及利亚", "阿富汗"]),
+        ("/zh-hans", "请选择国家或地区", ["阿尔巴尼亚", "阿尔及利亚", "阿富汗"]),
     ],
 )
 def test_sign_form_lists_likely_countries_first_then_the_rest_in_the_readers_order(
@@ -46,7 +46,7 @@ def test_sign_form_lists_likely_countries_first_then_the_rest_in_the_readers_ord
     response = client.get(f"{prefix}/petitions/{open_petition.slug}/")
 
     first_option, groups = _country_select(response.content.decode())
-    assert first_option == placeholder  # until the catalogue translates it
+    assert first_option == placeholder
     assert first_option != "---------"
     (_, priority), (_, rest) = groups
     assert priority[:4] == PRIORITY_IN_EACH_LANGUAGE[language]
