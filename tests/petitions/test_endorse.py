@@ -266,7 +266,8 @@ def test_an_endorsements_only_petition_shows_no_signature_count(client, endorsab
 
     page = client.get(endorsable.get_absolute_url()).content.decode()
 
-    assert "<progress" not in page
+    assert 'role="progressbar"' not in page
+    assert "more signatures to reach the goal" not in page
     assert "Endorsed by 0 organisations" in page
 
 

@@ -190,4 +190,7 @@ def test_with_javascript_the_count_refreshes_without_a_reload(page: Page, site, 
     page.clock.run_for(61_000)
 
     expect(page.locator("[data-count]").first).to_have_text("1")
-    expect(page.locator("progress")).to_have_attribute("value", "1")
+    expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "1")
+    # The bar keeps its visible sliver (1 of 500 is 0.2 %), and "N more" follows the count.
+    expect(page.locator("[data-progress-fill]")).to_have_attribute("width", "2.5%")
+    expect(page.locator("[data-remaining]")).to_have_text("499")
