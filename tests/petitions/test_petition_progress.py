@@ -78,10 +78,8 @@ def test_the_closing_date_is_a_time_element(client, open_petition):
     page = _page(client, open_petition)
     chinese = _page(client, open_petition, "/zh-hant")
 
-    assert re.search(
-        r'Signing closes on <time datetime="2027-06-04T[^"]+">June 4, 2027</time>', page
-    )
-    assert '<time datetime="2027-06-04T' in chinese
+    assert re.search(r'Signing closes on <time datetime="2027-06-04">June 4, 2027</time>', page)
+    assert '<time datetime="2027-06-04">' in chinese
     assert "2027年6月4日</time>" in chinese
 
 
