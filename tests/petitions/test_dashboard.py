@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from petitions.counting import count_signatures
 from petitions.dashboard import DAYS, Progress, chart
 from petitions.models import CountryTally, Petition
+from tests.archive.html_validation import html_errors
 
 from .conftest import make_signature
 from .endorsement_helpers import make_endorsement
@@ -260,3 +261,19 @@ def test_the_counting_job_keeps_the_daily_tallies_the_chart_reads(open_petition)
     tally = DailyTally.objects.get(petition=open_petition)
     assert (tally.day, tally.signature_count) == (timezone.localdate(yesterday), 2)
     assert Signature.objects.filter(is_counted=True).count() == 2
+
+
+@pytest.mark.vnu
+def test_the_dashboard_is_valid_html(
+    admin_client, moderator_client, open_petition, closed_petition
+):
+    _confirmed(open_petition, 0, 2, country="TW")
+    _confirmed(open_petition, 9, 3)
+    count_signatures()
+
+    pages = {
+        "superuser": admin_client.get(reverse("admin:index")).content.decode(),
+        "moderator": moderator_client.get(reverse("admin:index")).content.decode(),
+    }
+
+    assert html_errors(pages) == {}
