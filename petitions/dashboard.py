@@ -221,12 +221,11 @@ def chart(days: list[tuple[date, int]]) -> Chart:
 
 
 def _queues(user: object) -> list[Queue]:
-    """
-    The moderation queues this staff member may open. Each count reads a partial index holding
-    only that queue's rows (a few, never the million confirmed signatures).
-    """
+    """The moderation queues this staff member may open, each with its count."""
     queues = []
     if user.has_perm("petitions.view_signature"):
+        # Both counts read a partial index holding only that queue's rows (a few, never the
+        # million confirmed signatures): signature_suspected_idx, signature_comment_queue_idx.
         queues.append(
             Queue(
                 "suspected",
@@ -246,6 +245,7 @@ def _queues(user: object) -> list[Queue]:
             )
         )
     if user.has_perm("petitions.view_endorsement"):
+        # Index range on endorsement_status_idx (status, created_at): the awaiting rows only.
         queues.append(
             Queue(
                 "endorsements",
