@@ -5,12 +5,15 @@ punctuation in Chinese sentences. Each rule names the msgid that breaks it.
 """
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import opencc
 import polib
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 TRADITIONAL, SIMPLIFIED = "zh_Hant", "zh_Hans"
@@ -182,3 +185,10 @@ def test_glossary_in_the_docs_matches_the_test():
     docs = (LOCALE.parent / "docs" / "development.md").read_text(encoding="utf-8")
     for _english, traditional, simplified in GLOSSARY:
         assert f"| {traditional} | {simplified} |" in docs
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_a_chinese_date_is_written_without_spaces(language):
+    """Django's zh formats keep 2026年12月2日 in one piece; a local override must too."""
+    with translation.override(language):
+        assert date_format(date(2026, 12, 2)) == "2026年12月2日"
