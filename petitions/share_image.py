@@ -14,7 +14,6 @@ import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -48,12 +47,6 @@ LINE_SPACING = 1.3
 NO_LINE_START = set("，。、；：？！」』）》〉】,.;:?!)]}…％%")
 NO_LINE_END = set("「『（《〈【([{")
 WORD_OR_CHARACTER = re.compile(r"\s+|[^\s]")
-
-
-@dataclass(frozen=True)
-class ShareImage:
-    png: bytes
-    etag: str
 
 
 def _is_wide(character: str) -> bool:
@@ -164,14 +157,21 @@ def draw(title: str, campaign: str, language: str) -> bytes:
     return output.getvalue()
 
 
-def for_petition(petition: Petition, language: str) -> ShareImage:
+def _version(petition: Petition, language: str) -> str:
+    return f"{DRAWING_VERSION}:{petition.pk}:{language}:{petition.updated_at.isoformat()}"
+
+
+def etag(petition: Petition, language: str) -> str:
+    """Changes whenever the image would: an edit of the petition, or a new way of drawing."""
+    return '"' + hashlib.sha256(_version(petition, language).encode()).hexdigest()[:32] + '"'
+
+
+def png(petition: Petition, language: str) -> bytes:
     """The petition's share image in `language`, from the shared cache when drawn already."""
-    version = f"{DRAWING_VERSION}:{petition.pk}:{language}:{petition.updated_at.isoformat()}"
-    etag = '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
-    key = f"share-image:{version}"
-    png = shared_cache.get(key)
-    if png is None:
+    key = f"share-image:{_version(petition, language)}"
+    image = shared_cache.get(key)
+    if image is None:
         with translation.override(language):
-            png = draw(petition.title, _("Candlelight"), language)
-        shared_cache.set(key, png, CACHE_SECONDS)
-    return ShareImage(png=png, etag=etag)
+            image = draw(petition.title, _("Candlelight"), language)
+        shared_cache.set(key, image, CACHE_SECONDS)
+    return image

@@ -27,6 +27,7 @@ class Sharing:
     title: str
     links: list["ShareLink"]
     sheet_url: str  # the printable petition sheet
+    image_url: str  # the card picture the networks show (petitions/share_image.py), absolute
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ def for_petition(petition: Petition) -> Sharing:
         title=petition.title,
         links=share_links(petition),
         sheet_url=reverse("petitions:petition-sheet", kwargs={"slug": petition.slug}),
+        # The networks keep a card's picture by its address: a new one after each edit.
+        image_url=emails.absolute_url(
+            reverse("petitions:share-image", kwargs={"slug": petition.slug})
+            + f"?v={int(petition.updated_at.timestamp())}"
+        ),
     )
 
 

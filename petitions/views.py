@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
@@ -124,9 +123,6 @@ def _render_petition(
         ),
         "sharing": sharing.for_petition(petition),
         "page_url": sharing.petition_url(petition),
-        "share_image_url": emails.absolute_url(
-            reverse("petitions:share-image", kwargs={"slug": petition.slug})
-        ),
         "refused_closed": refused_closed,
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
@@ -371,11 +367,16 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     whenever the petition is edited.
     """
     petition = _visible_petition(slug)
-    image = share_images.for_petition(petition, _language(request))
-    response = HttpResponse(image.png, content_type="image/png")
-    response["ETag"] = image.etag
+    language = _language(request)
+    etag = share_images.etag(petition, language)
+    response = HttpResponse(content_type="image/png")
+    response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=DAY)
-    return get_conditional_response(request, etag=image.etag, response=response)
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    if conditional is not response:
+        return conditional  # 304 Not Modified: nothing drawn, nothing read from the cache
+    response.content = share_images.png(petition, language)
+    return response
 
 
 @require_safe

@@ -177,9 +177,11 @@ def test_the_qr_code_svg_scales_and_names_itself():
 
 def test_the_petition_page_names_its_share_image_for_cards(client, open_petition):
     html = client.get(f"/zh-hant/petitions/{open_petition.slug}/").content.decode()
-    image = f"{SITE}/zh-hant/petitions/free-the-archive/share-image.png"
+    version = int(open_petition.updated_at.timestamp())
+    image = f"{SITE}/zh-hant/petitions/free-the-archive/share-image.png?v={version}"
 
     assert f'<meta property="og:image" content="{image}">' in html
+    assert client.get(image.removeprefix(SITE))["Content-Type"] == "image/png"
     assert '<meta property="og:image:width" content="1200">' in html
     assert '<meta property="og:image:height" content="630">' in html
     assert '<meta property="og:image:alt" content="開放檔案">' in html
