@@ -64,8 +64,8 @@ def test_without_javascript_there_is_no_copy_button_and_the_links_work(
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
 @pytest.mark.parametrize("prefix", ["", "/zh-hant", "/zh-hans"])
-@pytest.mark.parametrize("path", ["thank-you/", "print/"])
-def test_the_thank_you_page_and_the_sheet_have_no_axe_violations(
+@pytest.mark.parametrize("path", ["thank-you/", "print/", ""], ids=["thank-you", "sheet", "page"])
+def test_the_pages_that_share_a_petition_have_no_axe_violations(
     page: Page, site, open_petition, viewport, prefix, path
 ):
     page.set_viewport_size(viewport)
