@@ -319,5 +319,5 @@ def test_the_confirmation_mail_is_in_the_language_of_the_form(
 
     (message,) = mailoutbox
     assert Endorsement.objects.get().language == "zh-hans"
-    assert "请确认贵机构的联署支持" in message.subject
+    assert "请确认贵机构的团体支持" in message.subject
     assert "/zh-hans/petitions/endorsement/confirm/" in message.body
