@@ -159,6 +159,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # its own memory for a few seconds (campaign/shared_cache.py); /healthz reports it.
     CACHES["default"]["BACKEND"] = "campaign.shared_cache.DegradingRedisCache"
 
+# --- Share image ----------------------------------------------------------------------------
+
+# The font the petitions' share images are drawn in (petitions/share_image.py): a collection
+# with Chinese, such as Debian's fonts-noto-cjk. Missing: Pillow's own font, and a warning.
+SHARE_IMAGE_FONT = env.str(
+    "SHARE_IMAGE_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+)
+
 # --- Mail -----------------------------------------------------------------------------------
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

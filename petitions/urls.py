@@ -23,6 +23,8 @@ urlpatterns = [
     path("<slug:slug>/sign/", views.sign, name="sign"),
     path("<slug:slug>/check-your-email/", views.check_email, name="check-email"),
     path("<slug:slug>/thank-you/", views.thank_you, name="thank-you"),
+    path("<slug:slug>/print/", views.petition_sheet, name="petition-sheet"),
+    path("<slug:slug>/share-image.png", views.share_image, name="share-image"),
     path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),
     path("<slug:slug>/endorse/", views.endorse, name="endorse"),
     path(

@@ -1,5 +1,4 @@
 from functools import partial
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -8,8 +7,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import View
 from django_altcha import AltchaChallengeView
 
-from . import abuse, emails, tasks
+from . import abuse, emails, sharing, tasks
+from . import share_image as share_images
 from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
     LANGUAGE_SUFFIXES,
@@ -55,22 +56,6 @@ def _visible_petition(slug: str) -> Petition:
 def _top_countries(petition: Petition) -> list[CountryTally]:
     """The countries with most signers, as a public page may show them (CountryTally.public)."""
     return list(CountryTally.objects.filter(petition=petition).public()[:TOP_COUNTRIES])
-
-
-def _share_links(petition: Petition) -> list[tuple[str, str]]:
-    """Plain links to share the petition: no third-party script ever loads on our pages."""
-    url = emails.absolute_url(petition.get_absolute_url())
-    text = petition.title
-    return [
-        (_("Email"), "mailto:?" + urlencode({"subject": text, "body": f"{text}\n{url}"})),
-        (
-            "X (Twitter)",
-            "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url}),
-        ),
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": text})),
-        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{text} {url}"})),
-    ]
 
 
 def _by_country(endorsements: list[Endorsement]) -> list[tuple[str, list[Endorsement]]]:
@@ -136,8 +121,8 @@ def _render_petition(
                 :RECENT_PUBLIC_COMMENTS
             ]
         ),
-        "share_links": _share_links(petition),
-        "page_url": emails.absolute_url(petition.get_absolute_url()),
+        "sharing": sharing.for_petition(petition),
+        "page_url": sharing.petition_url(petition),
         "refused_closed": refused_closed,
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
@@ -348,9 +333,50 @@ def withdraw_signature(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def thank_you(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where a confirmed signer lands: their place in the count, and what to do next."""
     petition = _visible_petition(slug)
-    context = {"petition": petition, "share_links": _share_links(petition)}
+    context = {
+        "petition": petition,
+        # The count advances in batches: a signer confirmed a moment ago may not be in it yet,
+        # but is one of them all the same.
+        "signer_count": max(petition.signature_count, 1),
+        "sharing": sharing.for_petition(petition),
+        "qr_code": sharing.petition_qr_code(petition),
+    }
     return render(request, "petitions/signature_thank_you.html", context)
+
+
+@require_safe
+def petition_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A petition to print on A4 for vigils and street stalls, with a QR code to sign online."""
+    petition = _visible_petition(slug)
+    context = {
+        "petition": petition,
+        "petition_url": sharing.petition_url(petition),
+        "qr_code": sharing.petition_qr_code(petition),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "petitions/petition_sheet.html", context)
+
+
+@require_safe
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """
+    The petition's card picture for links shared on the networks (petitions/share_image.py).
+    Cached by browsers and crawlers for a day and revalidated by its ETag, which changes
+    whenever the petition is edited.
+    """
+    petition = _visible_petition(slug)
+    language = _language(request)
+    etag = share_images.etag(petition, language)
+    response = HttpResponse(content_type="image/png")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=DAY)
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    if conditional is not response:
+        return conditional  # 304 Not Modified: nothing drawn, nothing read from the cache
+    response.content = share_images.png(petition, language)
+    return response
 
 
 @require_safe

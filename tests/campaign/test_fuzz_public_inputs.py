@@ -217,6 +217,7 @@ RAW_QUERY_STRINGS = [
 # Public addresses that are not pages: they take query strings too.
 PUBLIC_ENDPOINTS = [
     "/petitions/{petition}/count.json",
+    "/petitions/{petition}/share-image.png",
     "/petitions/proof-of-work/challenge/",
     "/archive/feed.atom",
     "/sitemap.xml",

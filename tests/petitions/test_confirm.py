@@ -58,7 +58,7 @@ def test_the_thank_you_page_has_share_links(client, open_petition):
     response = client.get(reverse("petitions:thank-you", kwargs={"slug": open_petition.slug}))
 
     content = response.content.decode()
-    assert "https://twitter.com/intent/tweet?" in content
+    assert "https://x.com/intent/post?" in content
     assert "https://www.facebook.com/sharer/sharer.php?" in content
     assert "mailto:?" in content
     assert "<script" not in content.split("</footer>")[0].split("<main")[1]

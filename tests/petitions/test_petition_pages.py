@@ -207,7 +207,7 @@ def test_the_petition_page_has_open_graph_and_twitter_tags(client, open_petition
         '<meta property="og:url" content="https://petition.example.org/petitions/free-the-archive/">'
         in content
     )
-    assert '<meta name="twitter:card" content="summary">' in content
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
 
 
 def test_the_share_links_are_plain_links(client, open_petition):
@@ -215,7 +215,7 @@ def test_the_share_links_are_plain_links(client, open_petition):
 
     for start in [
         "mailto:?",
-        "https://twitter.com/intent/tweet?",
+        "https://x.com/intent/post?",
         "https://www.facebook.com/sharer/sharer.php?",
         "https://t.me/share/url?",
         "https://wa.me/?",
