@@ -66,7 +66,7 @@ def test_a_reached_goal_says_so_and_points_to_what_happens_next(client, open_pet
 
     assert "more signatures to reach the goal" not in page
     assert "Goal reached!" in page
-    assert '<a href="#next-steps">What happens next</a>' in page
+    assert f'<a href="/petitions/{open_petition.slug}/#next-steps">What happens next</a>' in page
     assert FILL.search(page).group(1) == "100.0"
     assert 'aria-valuemax="500" aria-valuenow="500"' in page
 

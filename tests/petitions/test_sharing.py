@@ -66,7 +66,8 @@ def test_the_thank_you_page_says_which_number_the_signer_is(client, open_petitio
     html = _thank_you(client, open_petition)
 
     assert "Thank you — you are one of 1,234 signers" in html
-    assert '<progress class="petition-progress-bar w-100" max="500" value="500"' in html
+    assert 'role="progressbar"' in html
+    assert 'aria-valuemax="500" aria-valuenow="500"' in html
 
 
 def test_a_signer_not_yet_counted_is_still_one_of_them(client, open_petition):
@@ -83,7 +84,7 @@ def test_the_thank_you_page_has_a_share_button_per_network(client, open_petition
 
 def test_each_share_link_carries_the_petition_address_and_title_encoded(client, open_petition):
     url = f"{SITE}/zh-hant/petitions/free-the-archive/"
-    message = "Please sign the petition “開放檔案”:"
+    message = "請聯署請願「開放檔案」："
 
     links = _hrefs(_thank_you(client, open_petition, "/zh-hant"))
 
@@ -92,7 +93,9 @@ def test_each_share_link_carries_the_petition_address_and_title_encoded(client, 
 
     assert query("email") == {"subject": ["開放檔案"], "body": [f"{message}\n{url}"]}
     # A mail client reads "+" as a plus sign (RFC 6068): spaces are %20.
-    assert "+" not in links["email"] and "%20" in links["email"]
+    assert "+" not in links["email"]
+    english = _hrefs(_thank_you(client, open_petition))["email"]
+    assert "+" not in english and "%20" in english
     assert links["x"].startswith("https://x.com/intent/post?")
     assert query("x") == {"text": [message], "url": [url]}
     assert links["facebook"].startswith("https://www.facebook.com/sharer/sharer.php?")
@@ -123,7 +126,8 @@ def test_the_qr_code_encodes_the_petition_address_in_the_page_language(
     html = _thank_you(client, open_petition, prefix)
 
     assert _qr_modules(html) == _modules_encoding(f"{SITE}{prefix}/petitions/free-the-archive/")
-    assert 'role="img" aria-label="QR code of the petition’s address"' in html
+    label = {"": "QR code of the petition’s address", "/zh-hant": "請願網址的 QR 碼"}
+    assert f'role="img" aria-label="{label.get(prefix, "请愿网址的二维码")}"' in html
 
 
 def test_the_qr_code_is_drawn_by_us(client, open_petition):
