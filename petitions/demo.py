@@ -33,11 +33,11 @@ TIANANMEN_MOTHERS = {
     ),
     "summary_zh_hant": (
         "一九八九年六月四日在北京遇難者的親屬已要求最高人民檢察院立案偵查，至今仍未得到答覆。"
-        "請與她們一同署名。"
+        "請與她們一同聯署。"
     ),
     "summary_zh_hans": (
         "一九八九年六月四日在北京遇难者的亲属已要求最高人民检察院立案侦查，至今仍未得到答复。"
-        "请与她们一同署名。"
+        "请与她们一同联署。"
     ),
     "text_en": (
         "On the night of 3 to 4 June 1989, troops under martial law opened fire on unarmed "
