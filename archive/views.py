@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from .forms import StatementFilterForm
 from .models import Statement, Topic
@@ -17,10 +18,26 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(data, statements=published)
     statements = form.filter(published)
     query = clean_query(data.get("q", ""))
-    statements = search(statements, query).prefetch_related("topics")
+    statements = search(statements, query)
+    # One item per statement, its language versions together: the list pages through
+    # statements, and shows each in the reader's language where it exists.
+    ranked = bool(query) and "rank" in statements.query.annotations
     # get_page() turns junk such as ?page=abc or ?page=999999999999 into a valid page.
-    page = Paginator(statements, STATEMENTS_PER_PAGE).get_page(data.get("page"))
-    context = {"form": form, "page": page, "query": query, "is_filtered": bool(form.changed_data)}
+    page = Paginator(statements.groups(ranked=ranked), STATEMENTS_PER_PAGE).get_page(
+        data.get("page")
+    )
+    items = published.items(
+        [group["root"] for group in page.object_list],
+        reader=get_language(),
+        matched=statements if (query or form.changed_data) else None,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "items": items,
+        "query": query,
+        "is_filtered": bool(form.changed_data),
+    }
     if query:
         matched = matching_topics(query).filter(statement__in=published)
         context["matched_topics"] = matched.distinct()

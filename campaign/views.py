@@ -50,7 +50,14 @@ def _home_for_visitor(request: HttpRequest) -> HttpResponse:
 def _home_page(request: HttpRequest) -> HttpResponse:
     context = {
         "petitions": Petition.objects.open(),
-        "statements": Statement.objects.published()[:LATEST_STATEMENTS_ON_HOME],
+        # One item per statement, in the reader's language where it exists (archive.models).
+        "statements": Statement.objects.published().items(
+            [
+                group["root"]
+                for group in Statement.objects.published().groups()[:LATEST_STATEMENTS_ON_HOME]
+            ],
+            reader=get_language(),
+        ),
     }
     return render(request, "home.html", context)
 

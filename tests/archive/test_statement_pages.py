@@ -162,7 +162,11 @@ def test_home_page_lists_the_latest_statements_with_their_language(client, seeds
 
     latest = html[html.index("latest-statements") :]
     assert "Statement on the 34th anniversary of the Tiananmen Square Massacre" in latest
-    assert 'lang="zh-Hant">六四32週年聯合聲明</a>' in latest
+    # The coalition's statement once, in English, with a link to its Chinese version.
+    assert "六四32週年聯合聲明" not in latest
+    assert f'<a href="/archive/{COALITION_ZH}/" hreflang="zh-Hant">' in latest
+    chinese = client.get("/zh-hant/").content.decode()
+    assert 'lang="zh-Hant">六四32週年聯合聲明</a>' in chinese[chinese.index("latest-statements") :]
 
 
 def test_statement_page_in_chinese_interface_keeps_the_statement_language(client, seeds):
