@@ -7,8 +7,10 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from petitions.country_choices import collator
 from petitions.models import Organisation, Petition, Translated
 
 from .search import SEARCHED_FIELDS, searchable_text
@@ -61,6 +63,37 @@ class StatementItem:
         if self.shown.summary:
             return self.shown
         return next((version for version in self.others if version.summary), self.shown)
+
+
+@dataclass
+class CountryGroup:
+    """A statement's signatories from one country, as its page lists them."""
+
+    code: str
+    name: str
+    organisations: list[Organisation]
+    # How many signed from the country, when only the first of them are in `organisations`.
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.organisations) if self.total is None else self.total
+
+    @property
+    def anchor(self) -> str:
+        return f"signatories-{self.code.lower()}"
+
+
+@dataclass
+class Signatories:
+    """A statement's signatories by country, and those whose country is not stated."""
+
+    by_country: list[CountryGroup]
+    country_not_stated: list[Organisation]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.organisations) for g in self.by_country) + len(self.country_not_stated)
 
 
 class StatementQuerySet(models.QuerySet):
@@ -245,17 +278,27 @@ class Statement(models.Model):
         """The organisations that signed, in the order the statement lists them."""
         return [link.organisation for link in self.signatory_links.select_related("organisation")]
 
-    def signatories_by_country(self) -> list[tuple[str, list[Organisation]]]:
+    def signatories_by_country(self) -> Signatories:
         """
-        Signatories grouped by country (named in the active language and sorted by that name),
-        statement order kept within a country; organisations of unknown country come last.
+        Signatories grouped by country, named in the active language and in its collation
+        order (ICU: stroke order for Traditional Chinese, pinyin for Simplified), so a reader
+        finds their country where they expect it; statement order kept within a country.
+        Organisations whose country is not stated are kept apart, for the end of the list.
         """
-        groups: dict[str, list[Organisation]] = {}
+        groups: dict[str, CountryGroup] = {}
+        not_stated = []
         for organisation in self.ordered_signatories():
-            groups.setdefault(
-                organisation.country.name if organisation.country else "", []
-            ).append(organisation)
-        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+            country = organisation.country
+            if not country:
+                not_stated.append(organisation)
+                continue
+            group = groups.get(country.code)
+            if group is None:
+                group = groups[country.code] = CountryGroup(country.code, str(country.name), [])
+            group.organisations.append(organisation)
+        sort_key = collator(get_language() or settings.LANGUAGE_CODE).getSortKey
+        by_country = sorted(groups.values(), key=lambda group: sort_key(group.name))
+        return Signatories(by_country=by_country, country_not_stated=not_stated)
 
     def public_petition(self) -> Petition | None:
         """The related petition (a translation shares its original's), unless it is a draft."""

@@ -5,10 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from .forms import StatementFilterForm
-from .models import Statement, Topic
+from .models import CountryGroup, Signatories, Statement, Topic
 from .search import clean_query, matching_topics, search
 
 STATEMENTS_PER_PAGE = 20
+# A statement page lists this many signatories, then "Show all" (`?signatories=all`): one
+# statement has 121, a 7,000 px column on a phone.
+SIGNATORIES_SHOWN_FIRST = 20
 
 
 def statement_list(request: HttpRequest) -> HttpResponse:
@@ -60,11 +63,35 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Statement.objects.visible_to(request.user).prefetch_related("topics"), slug=slug
     )
     signatories = statement.signatories_by_country()
+    shows_all = (
+        request.GET.get("signatories") == "all" or signatories.count <= SIGNATORIES_SHOWN_FIRST
+    )
+    shown = _first_signatories(signatories, None if shows_all else SIGNATORIES_SHOWN_FIRST)
     context = {
         "statement": statement,
         "other_versions": statement.other_versions(request.user),
         "signatories": signatories,
-        "signatory_count": sum(len(organisations) for _, organisations in signatories),
+        "signatory_count": signatories.count,
+        "shown_signatories": shown,
+        # The index links the countries on the page to their heading, the others to the list
+        # with every signatory.
+        "shown_codes": {group.code for group in shown.by_country},
+        "shows_all_signatories": shows_all,
         "petition": statement.public_petition(),
     }
     return render(request, "archive/statement_detail.html", context)
+
+
+def _first_signatories(signatories: Signatories, limit: int | None) -> Signatories:
+    """The first `limit` signatories in list order (all if None), grouped as before."""
+    if limit is None:
+        return signatories
+    shown = []
+    for group in signatories.by_country:
+        if limit <= 0:
+            break
+        shown.append(
+            CountryGroup(group.code, group.name, group.organisations[:limit], group.count)
+        )
+        limit -= len(shown[-1].organisations)
+    return Signatories(by_country=shown, country_not_stated=signatories.country_not_stated[:limit])

@@ -67,14 +67,16 @@ def test_a_draft_translation_is_not_offered_to_the_public(client, seeds):
 
 
 def test_tibet_network_page_shows_121_signatories_grouped_by_country(client, seeds):
-    html = _detail(client, TIBET_NETWORK)
+    response = client.get(f"/archive/{TIBET_NETWORK}/?signatories=all")
+    html = response.content.decode()
 
     assert "Signed by 121 organisations." in html
-    assert html.count("<li>", html.index("signatories-heading")) == 121
+    grid = html[html.index("signatory-grid") : html.index("statement-citation")]
+    assert grid.count("<li>") == 121
     assert re.search(
-        r"<h3[^>]*>Colombia</h3>\s*<ul[^>]*>\s*<li>Amigos de Tibet, Colombia</li>", html
+        r"<h3[^>]*>Colombia \(1\)</h3>\s*<ul[^>]*>\s*<li>Amigos de Tibet, Colombia</li>", html
     )
-    assert "Country not stated" in html
+    assert "Country not stated" not in html
 
 
 def test_coalition_page_shows_eight_signatories(client, seeds):
