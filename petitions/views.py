@@ -61,7 +61,8 @@ SENT_TO_MAX_AGE = 15 * 60
 def _redirect_with_sent_to(request: HttpRequest, url_name: str, slug: str, email: str):
     """
     Redirect to a check-your-email page, setting the masked address for it: one cookie per
-    language's version of the page, so the language switcher there keeps it.
+    language's version of the page, so the language switcher there keeps it. (One name each:
+    a response holds one cookie per name, and no path covers the three versions but "/".)
     """
     response = redirect(url_name, slug=slug)
     value = signing.dumps(masked_email(email), salt=SENT_TO_SALT)
@@ -69,7 +70,7 @@ def _redirect_with_sent_to(request: HttpRequest, url_name: str, slug: str, email
         with translation.override(code):
             path = reverse(url_name, kwargs={"slug": slug})
         response.set_cookie(
-            SENT_TO_COOKIE,
+            _sent_to_cookie(code),
             value,
             max_age=SENT_TO_MAX_AGE,
             path=path,
@@ -80,12 +81,15 @@ def _redirect_with_sent_to(request: HttpRequest, url_name: str, slug: str, email
     return response
 
 
+def _sent_to_cookie(language: str) -> str:
+    return f"{SENT_TO_COOKIE}_{language.replace('-', '_')}"
+
+
 def _sent_to(request: HttpRequest) -> str:
     """The masked address the sign or endorse form just sent to, or "" (expired, forged)."""
+    cookie = request.COOKIES.get(_sent_to_cookie(translation.get_language()), "")
     try:
-        return signing.loads(
-            request.COOKIES.get(SENT_TO_COOKIE, ""), salt=SENT_TO_SALT, max_age=SENT_TO_MAX_AGE
-        )
+        return signing.loads(cookie, salt=SENT_TO_SALT, max_age=SENT_TO_MAX_AGE)
     except signing.BadSignature:
         return ""
 
