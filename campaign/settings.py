@@ -47,6 +47,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Host cannot redirect a confirmation link to somebody else's site.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The campaign's name where the software names itself to staff: the admin's header ("Candlelight
+# staff") and the issuer staff see in their authenticator app.
+CAMPAIGN_NAME = env.str("CAMPAIGN_NAME", default="Candlelight")
+
 INSTALLED_APPS = [
     "campaign.apps.StaffAdminConfig",  # django.contrib.admin, on the two-factor admin site
     "django.contrib.auth",
@@ -309,7 +313,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 # Two-factor authentication (django-otp, TOTP) for every staff login. On unless DEBUG, so
 # production is safe by default; `check --deploy` warns if production turns it off.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
-OTP_TOTP_ISSUER = "Candlelight"
+OTP_TOTP_ISSUER = CAMPAIGN_NAME
 # Staff sessions end after this long without a request, and this long after login in any case.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)

@@ -16,12 +16,22 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import format_lazy
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.models import Device
 
 from petitions.admin_lookups import offering_only_its_lookups
+
+# The machinery behind the site rather than the campaign: login attempts and lockouts
+# (django-axes), second-factor devices (django-otp), background task results (django-tasks-db)
+# and the raw trace of exports. Only superusers see these sections or open their pages: a
+# campaigner or moderator has nothing to do there, and a device or lockout changed by mistake
+# can lock staff out.
+SUPERUSER_ONLY_APPS = {"axes", "otp_totp", "otp_static", "django_tasks_database"}
+SUPERUSER_ONLY_MODELS = {"petitions.exportrecord"}
 
 SESSION_STARTED_AT = "staff_session_started_at"
 SESSION_LAST_SEEN_AT = "staff_session_last_seen_at"
@@ -80,6 +90,39 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         raise error
 
 
+def for_superusers_only(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    """
+    `admin_class` refusing everyone but superusers, whatever permissions their groups hold: the
+    section leaves the index and every page of it answers 403 (a hidden link alone would leave
+    the pages open to anyone who types the address).
+    """
+
+    class SuperusersOnly(admin_class):
+        def has_module_permission(self, request: HttpRequest) -> bool:
+            return request.user.is_superuser and super().has_module_permission(request)
+
+        def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+            return request.user.is_superuser and super().has_view_permission(request, obj)
+
+        def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+            return request.user.is_superuser and super().has_add_permission(request, *args)
+
+        def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+            return request.user.is_superuser and super().has_change_permission(request, obj)
+
+        def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+            return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    SuperusersOnly.__name__ = SuperusersOnly.__qualname__ = admin_class.__name__
+    SuperusersOnly.__module__ = admin_class.__module__
+    return SuperusersOnly
+
+
+def is_for_superusers_only(model: type) -> bool:
+    meta = model._meta
+    return meta.app_label in SUPERUSER_ONLY_APPS or meta.label_lower in SUPERUSER_ONLY_MODELS
+
+
 class StaffAdminSite(OTPAdminSite):
     """
     The admin site (django_otp's OTPAdminSite) with the second factor behind a setting.
@@ -92,6 +135,17 @@ class StaffAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
+    # The campaign's name (settings.CAMPAIGN_NAME), read per request like the 2FA setting.
+    @property
+    def site_header(self) -> str:
+        return format_lazy(_("{campaign} staff"), campaign=settings.CAMPAIGN_NAME)
+
+    @property
+    def site_title(self) -> str:
+        return self.site_header
+
+    index_title = _("Dashboard")
+
     @property
     def login_form(self) -> type[AdminAuthenticationForm]:
         return StaffLoginForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
@@ -103,9 +157,17 @@ class StaffAdminSite(OTPAdminSite):
     def register(
         self, model_or_iterable: object, admin_class: type | None = None, **options: object
     ) -> None:
-        """Every admin answers only the lookups it offers (petitions.admin_lookups)."""
+        """
+        Every admin answers only the lookups it offers (petitions.admin_lookups); the technical
+        sections answer superusers only (SUPERUSER_ONLY_APPS, SUPERUSER_ONLY_MODELS).
+        """
         admin_class = offering_only_its_lookups(admin_class or admin.ModelAdmin)
-        super().register(model_or_iterable, admin_class, **options)
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            model_admin = (
+                for_superusers_only(admin_class) if is_for_superusers_only(model) else admin_class
+            )
+            super().register(model, model_admin, **options)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """The front page, with the campaign's dashboard: queues, charts, countries."""

@@ -48,8 +48,11 @@ def _home_for_visitor(request: HttpRequest) -> HttpResponse:
 
 
 def _home_page(request: HttpRequest) -> HttpResponse:
+    petitions = list(Petition.objects.open())
     context = {
-        "petitions": Petition.objects.open(),
+        "petitions": petitions,
+        # The hero's one button: the newest open petition a person can sign now.
+        "petition_to_sign": next((p for p in petitions if p.signing_is_open), None),
         # One item per statement, in the reader's language where it exists (archive.models).
         "statements": Statement.objects.published().items(
             [

@@ -69,14 +69,33 @@ class PetitionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("English"), {"fields": ["title_en", "target_en", "summary_en", "text_en"]}),
+        (
+            _("English"),
+            {"fields": ["title_en", "target_en", "summary_en", "text_en", "next_steps_en"]},
+        ),
         (
             _("Traditional Chinese"),
-            {"fields": ["title_zh_hant", "target_zh_hant", "summary_zh_hant", "text_zh_hant"]},
+            {
+                "fields": [
+                    "title_zh_hant",
+                    "target_zh_hant",
+                    "summary_zh_hant",
+                    "text_zh_hant",
+                    "next_steps_zh_hant",
+                ]
+            },
         ),
         (
             _("Simplified Chinese"),
-            {"fields": ["title_zh_hans", "target_zh_hans", "summary_zh_hans", "text_zh_hans"]},
+            {
+                "fields": [
+                    "title_zh_hans",
+                    "target_zh_hans",
+                    "summary_zh_hans",
+                    "text_zh_hans",
+                    "next_steps_zh_hans",
+                ]
+            },
         ),
         (
             _("Anti-automation"),

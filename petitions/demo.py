@@ -81,7 +81,28 @@ TIANANMEN_MOTHERS = {
         "三、停止对遇难者家属的监控、拘押和骚扰，让她们公开悼念亲人；\n"
         "四、确保家属得到赔偿，并得知亲人遇难的真相。"
     ),
+    "next_steps_en": (
+        "Before the anniversary on 4 June we will deliver the list of signers to the Supreme "
+        "People's Procuratorate in Beijing, by registered post and through its public "
+        "complaints office, and give a copy to the Tiananmen Mothers. The list holds each "
+        "signer's name and country or region, never an email address. We will publish the "
+        "date of delivery, and any answer, on this page."
+    ),
+    "next_steps_zh_hant": (
+        "我們將在六四週年之前，以掛號郵件並經其公開的信訪窗口，把聯署人名單遞交北京的最高人民檢察院，"
+        "並把副本交給天安門母親。名單上只有每位聯署人的姓名和國家或地區，絕不包括電郵地址。"
+        "遞交日期和任何答覆都會在本頁公布。"
+    ),
+    "next_steps_zh_hans": (
+        "我们将在六四周年之前，以挂号邮件并经其公开的信访窗口，把联署人名单递交北京的最高人民检察院，"
+        "并把副本交给天安门母亲。名单上只有每位联署人的姓名和国家或地区，绝不包括电子邮件地址。"
+        "递交日期和任何答复都会在本页公布。"
+    ),
 }
+
+# The demo petition closes this long after its first load (a date to show beside the count);
+# set only when it is created, so loading the demo again never moves it.
+DEMO_RUNS_FOR = timedelta(days=180)
 
 
 # Obviously fictional signers ("Demo …"), at example.org, which can never receive mail.
@@ -150,7 +171,12 @@ def create_demo_petitions() -> list[Petition]:
     fields = dict(TIANANMEN_MOTHERS)
     slug = fields.pop("slug")
     petition, created = Petition.objects.get_or_create(
-        slug=slug, defaults={**fields, "opens_at": timezone.now()}
+        slug=slug,
+        defaults={
+            **fields,
+            "opens_at": timezone.now(),
+            "closes_at": timezone.now() + DEMO_RUNS_FOR,
+        },
     )
     if not created:
         Petition.objects.filter(pk=petition.pk).update(**fields)

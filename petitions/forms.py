@@ -102,8 +102,25 @@ def clean_email_address(value: str) -> str:
     return address
 
 
+# What the name field says beside it: who receives the name, and that it need not be the
+# signer's legal name (the privacy notice warns that signing may put family at risk). A later
+# "count me only" choice will change these words for a signer who takes it; the country's
+# help says the same of the country.
+NAME_HELP = _(
+    "We deliver this name, on the list of signers, to %(target)s. Initials or a name you choose "
+    "are accepted, for example if your own name could put you or your family at risk."
+)
+NAME_HELP_WITHOUT_TARGET = _(
+    "We deliver this name, on the list of signers, to the petition's target. Initials or a name "
+    "you choose are accepted, for example if your own name could put you or your family at risk."
+)
+
+
 class SignatureForm(forms.ModelForm):
-    """The sign form. It only validates and normalises: the view records the signature."""
+    """
+    The sign form. It only validates and normalises: the view records the signature.
+    `target` is whom the petition is addressed to, named in the name field's help.
+    """
 
     class Meta:
         model = Signature
@@ -124,12 +141,16 @@ class SignatureForm(forms.ModelForm):
             "wants_updates": _("Email me news about this campaign"),
         }
         help_texts = {
-            "full_name": _("Your name as you want it on the petition delivered to its target."),
+            # Replaced in __init__ by the same words naming this petition's target.
+            "full_name": NAME_HELP_WITHOUT_TARGET,
             "email": _(
                 "We send you a link to confirm your signature. Your email address is never "
                 "shown publicly."
             ),
-            "country": _("Shown only as part of a count of signers per country."),
+            "country": _(
+                "Sent with your name on the delivered list. On this site it only adds to a "
+                "public count of signers per country or region."
+            ),
             "comment": _(
                 "Up to 1,000 characters. Staff read every comment before any is published."
             ),
@@ -170,8 +191,10 @@ class SignatureForm(forms.ModelForm):
         }
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, target: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if target:
+            self.fields["full_name"].help_text = NAME_HELP % {"target": target}
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["country"].widget.attrs["autocomplete"] = "country"

@@ -191,7 +191,7 @@ def _render_petition(
 
 
 def _signature_form(petition: Petition, data: object = None) -> SignatureForm:
-    form = SignatureForm(data)
+    form = SignatureForm(data, target=petition.target)
     if petition.requires_proof_of_work:
         form.add_proof_of_work()
     return form

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0015_organisation_match_key_not_empty'),
+        ('petitions', '0016_petition_next_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_SUFFIXES = {"en": "en", "zh-hant": "zh_hant", "zh-hans": "zh_hans"}
 PRIMARY_LANGUAGE = "en"
 
+# The smallest fill, in percent, of a progress bar once anyone has signed.
+MIN_PROGRESS_BAR_PERCENT = 2.5
+
 
 class Translated:
     """
@@ -151,10 +154,24 @@ class Petition(models.Model):
     )
     target_zh_hans = models.CharField(_("target (Simplified Chinese)"), max_length=200, blank=True)
 
+    # "What happens next", written by staff: when and how the list is delivered. The page
+    # shows it beside the count, so a signer knows where their name goes and when.
+    next_steps_en = models.TextField(
+        _("what happens next (English)"),
+        blank=True,
+        help_text=_(
+            'Shown on the petition page under "What happens next": when and how the list of '
+            "signers will be delivered, and what follows. Leave empty to show nothing."
+        ),
+    )
+    next_steps_zh_hant = models.TextField(_("what happens next (Traditional Chinese)"), blank=True)
+    next_steps_zh_hans = models.TextField(_("what happens next (Simplified Chinese)"), blank=True)
+
     title = Translated()
     summary = Translated()
     text = Translated()
     target = Translated()
+    next_steps = Translated()
 
     goal = models.PositiveIntegerField(_("signature goal"), default=1000)
     opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
@@ -269,6 +286,25 @@ class Petition(models.Model):
             endorsement_count=models.functions.Coalesce(models.Subquery(approved), 0)
         )
         self.refresh_from_db(fields=["endorsement_count"])
+
+    @property
+    def signatures_to_goal(self) -> int:
+        """How many more confirmed signatures reach the goal; 0 once it is reached."""
+        return max(0, self.goal - self.signature_count)
+
+    @property
+    def progress_bar_percent(self) -> float:
+        """
+        The bar's fill, in percent of its width: the share of the goal, but never less than a
+        sliver once anyone has signed, so 12 of 10,000 (0.12 %) does not look like nobody.
+        The exact figures are in the text beside the bar.
+        """
+        if not self.signature_count:
+            return 0
+        if not self.goal:
+            return 100
+        share = min(100.0, self.signature_count * 100 / self.goal)
+        return round(max(MIN_PROGRESS_BAR_PERCENT, share), 1)
 
     @property
     def progress_percent(self) -> int:

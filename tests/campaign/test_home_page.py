@@ -27,3 +27,22 @@ def test_the_home_page_shows_the_petitions_in_chinese(client, open_petition):
 
     assert "開放檔案" in html
     assert 'href="/zh-hant/petitions/free-the-archive/"' in html
+
+
+def test_the_hero_leads_to_the_open_petitions_sign_form(client, open_petition, closed_petition):
+    html = client.get("/").content.decode()
+
+    assert (
+        f'<a class="btn btn-primary btn-lg" href="{open_petition.get_absolute_url()}#sign-form">'
+        "Sign the petition</a>"
+    ) in html
+
+
+def test_the_hero_leads_to_the_form_in_the_page_language(client, open_petition):
+    html = client.get("/zh-hans/").content.decode()
+
+    assert f'href="/zh-hans/petitions/{open_petition.slug}/#sign-form"' in html
+
+
+def test_no_sign_button_when_no_petition_takes_signatures(client, closed_petition):
+    assert "#sign-form" not in client.get("/").content.decode()

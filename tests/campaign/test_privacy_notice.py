@@ -14,7 +14,7 @@ LANGUAGES = ["", "/zh-hant", "/zh-hans"]
 
 @pytest.mark.parametrize(
     ("prefix", "heading"),
-    [("", "Privacy notice"), ("/zh-hant", "私隱聲明"), ("/zh-hans", "隐私声明")],
+    [("", "Privacy notice"), ("/zh-hant", "隱私聲明"), ("/zh-hans", "隐私声明")],
 )
 def test_the_privacy_notice_is_published_in_each_language(client, prefix, heading):
     response = client.get(f"{prefix}/privacy/")
@@ -84,7 +84,7 @@ def test_the_form_snippet_links_to_the_notice_in_the_readers_language():
         snippet = render_to_string("includes/_privacy_link.html", request=request)
 
     assert 'href="/zh-hant/privacy/"' in snippet
-    assert "私隱聲明" in snippet
+    assert "隱私聲明" in snippet
 
 
 def test_the_sign_form_links_to_the_notice(client, open_petition):

@@ -266,7 +266,8 @@ def test_an_endorsements_only_petition_shows_no_signature_count(client, endorsab
 
     page = client.get(endorsable.get_absolute_url()).content.decode()
 
-    assert "<progress" not in page
+    assert 'role="progressbar"' not in page
+    assert "more signatures to reach the goal" not in page
     assert "Endorsed by 0 organisations" in page
 
 
@@ -319,7 +320,7 @@ def test_the_confirmation_mail_is_in_the_language_of_the_form(
 
     (message,) = mailoutbox
     assert Endorsement.objects.get().language == "zh-hans"
-    assert "请确认贵机构的联署支持" in message.subject
+    assert "请确认贵机构的团体支持" in message.subject
     assert "/zh-hans/petitions/endorsement/confirm/" in message.body
 
 

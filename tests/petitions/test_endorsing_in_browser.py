@@ -101,7 +101,7 @@ def test_the_endorse_form_in_chinese_is_accessible(page: Page, site, open_petiti
     Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
 
     page.goto(f"{site.url}/zh-hant/petitions/{open_petition.slug}/endorse/")
-    page.get_by_role("button", name="聯署支持", exact=True).click()
+    page.get_by_role("button", name="表示支持", exact=True).click()
 
-    expect(page.get_by_role("alert")).to_contain_text("聯署支持尚未記錄")
+    expect(page.get_by_role("alert")).to_contain_text("團體支持尚未記錄")
     assert_accessible(page)

@@ -19,10 +19,10 @@ LONG_TEXT = "\n\n".join(["We ask for the archives of June 1989 to be opened to f
 # Per public form: the page holding it, its submit button's name, the title's "Error:".
 FORMS = [
     ("/petitions/{slug}/", "Sign", "Error:"),
-    ("/zh-hant/petitions/{slug}/", "簽名", "錯誤："),
-    ("/zh-hans/petitions/{slug}/", "签名", "错误："),
+    ("/zh-hant/petitions/{slug}/", "聯署", "錯誤："),
+    ("/zh-hans/petitions/{slug}/", "联署", "错误："),
     ("/petitions/{slug}/endorse/", "Endorse", "Error:"),
-    ("/zh-hant/petitions/{slug}/endorse/", "聯署支持", "錯誤："),
+    ("/zh-hant/petitions/{slug}/endorse/", "表示支持", "錯誤："),
 ]
 
 
@@ -93,4 +93,4 @@ def test_switching_language_on_the_form_with_errors_goes_to_the_form(
     page.get_by_role("link", name="繁體中文").click()
 
     expect(page).to_have_url(f"{site.url}/zh-hant/petitions/{long_petition.slug}/#sign-form")
-    expect(page.get_by_role("heading", name="簽署此聯署")).to_be_in_viewport()
+    expect(page.get_by_role("heading", name="聯署此請願")).to_be_in_viewport()

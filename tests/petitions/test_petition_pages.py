@@ -67,7 +67,8 @@ def test_the_petition_page_shows_text_target_count_progress_and_countries(
     assert "We ask for the archives to be opened." in content
     assert "The State Archives Administration" in content
     assert "<strong data-count>2</strong> signatures of 500" in content
-    assert '<progress class="petition-progress-bar w-100" max="500" value="2"' in content
+    assert 'role="progressbar"' in content
+    assert 'aria-valuemax="500" aria-valuenow="2"' in content
     assert 'Taiwan <span class="badge text-bg-light border">2</span>' in content
 
 

@@ -41,11 +41,11 @@ CHINESE = {
     "name": re.compile(r"^\s*姓名"),
     "email": "電郵地址",
     "country": "國家或地區",
-    "show_name": "在本聯署頁面上顯示我的姓名",
-    "sign": "簽名",
-    "check_email": "請查看您的電郵",
+    "show_name": "在本請願頁面上顯示我的姓名",
+    "sign": "聯署",
+    "check_email": "請查收電郵",
     "confirm": "確認我的簽名",
-    "thank_you": "感謝您的簽名",
+    "thank_you": "感謝您聯署",
     "withdraw": "撤回我的簽名",
     "withdrawn": "簽名已撤回",
     "error_summary": "您的簽名尚未記錄",
@@ -193,4 +193,7 @@ def test_with_javascript_the_count_refreshes_without_a_reload(page: Page, site, 
     page.clock.run_for(61_000)
 
     expect(page.locator("[data-count]").first).to_have_text("1")
-    expect(page.locator("progress")).to_have_attribute("value", "1")
+    expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "1")
+    # The bar keeps its visible sliver (1 of 500 is 0.2 %), and "N more" follows the count.
+    expect(page.locator("[data-progress-fill]")).to_have_attribute("width", "2.5%")
+    expect(page.locator("[data-remaining]")).to_have_text("499")
