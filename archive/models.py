@@ -1,10 +1,16 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from petitions.country_choices import collator
 from petitions.models import Organisation, Petition, Translated
 
 from .search import SEARCHED_FIELDS, searchable_text
@@ -33,15 +39,124 @@ class Topic(models.Model):
         return self.name_en
 
 
+# Which version of a statement a reader gets in a list, by the reader's language: their own,
+# then the other Chinese script (a Chinese reader reads either), then the original.
+READING_ORDER = {
+    "en": ["en"],
+    "zh-hant": ["zh-hant", "zh-hans"],
+    "zh-hans": ["zh-hans", "zh-hant"],
+}
+
+
+@dataclass
+class StatementItem:
+    """One statement in a list, whatever languages it exists in: the version shown, and the
+    others (linked from the item)."""
+
+    shown: "Statement"
+    others: list["Statement"]
+
+    @property
+    def summary_version(self) -> "Statement":
+        """The version whose summary the item shows: the shown one's, else the first other
+        version's that has one (in its own language, marked as such)."""
+        if self.shown.summary:
+            return self.shown
+        return next((version for version in self.others if version.summary), self.shown)
+
+
+@dataclass
+class CountryGroup:
+    """A statement's signatories from one country, as its page lists them."""
+
+    code: str
+    name: str
+    organisations: list[Organisation]
+    # How many signed from the country, when only the first of them are in `organisations`.
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.organisations) if self.total is None else self.total
+
+    @property
+    def anchor(self) -> str:
+        return f"signatories-{self.code.lower()}"
+
+
+@dataclass
+class Signatories:
+    """A statement's signatories by country, and those whose country is not stated."""
+
+    by_country: list[CountryGroup]
+    country_not_stated: list[Organisation]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.organisations) for g in self.by_country) + len(self.country_not_stated)
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self) -> "StatementQuerySet":
         return self.filter(is_published=True)
+
+    def groups(self, *, ranked: bool = False) -> "models.QuerySet[dict]":
+        """
+        One row per statement of these, whatever languages it exists in: `root` (the original's
+        id, which each translation points at) and `latest` (its newest version's date), newest
+        first, or best search rank first when `ranked` (the `rank` that search() annotates).
+        """
+        groups = (
+            self.order_by()
+            .values(root=Coalesce("original_id", "pk"))
+            .annotate(latest=Max("published_on"))
+        )
+        if ranked:
+            return groups.annotate(best=Max("rank")).order_by("-best", "-latest", "root")
+        return groups.order_by("-latest", "root")
+
+    def items(
+        self, roots: list[int], *, reader: str, matched: "StatementQuerySet | None" = None
+    ) -> list[StatementItem]:
+        """
+        The statements `roots` names (`groups`), in that order, each as the version in the
+        `reader`'s language where it has one (READING_ORDER), else its original, with links to
+        the versions here in other languages. With `matched` (a search's or a filter's result)
+        the version shown is one that matched, so that what was searched for is on screen: a
+        search for 吳敏兒 shows the Chinese text that names her, even to an English reader.
+        One query, two with `matched`.
+        """
+        eligible = None
+        if matched is not None:
+            in_roots = Q(pk__in=roots) | Q(original_id__in=roots)
+            eligible = set(matched.filter(in_roots).values_list("pk", flat=True))
+        versions: dict[int, list[Statement]] = {root: [] for root in roots}
+        for version in self.filter(Q(pk__in=roots) | Q(original_id__in=roots)).order_by(
+            "language"
+        ):
+            versions[version.original_id or version.pk].append(version)
+        return [_item(group, reader, eligible) for group in versions.values() if group]
 
     def visible_to(self, user: object) -> "StatementQuerySet":
         """Staff preview drafts at their own address; everybody else sees published ones."""
         if getattr(user, "is_staff", False):
             return self.all()
         return self.published()
+
+
+def _item(
+    versions: Iterable["Statement"], reader: str, eligible: set[int] | None
+) -> StatementItem:
+    versions = list(versions)
+    preference = READING_ORDER.get(reader, [reader])
+
+    def rank(version: Statement) -> tuple[int, int, int]:
+        wanted = preference.index(version.language) if version.language in preference else 99
+        unmatched = 0 if eligible is None or version.pk in eligible else 1
+        return (unmatched, wanted, 0 if version.original_id is None else 1)
+
+    shown = min(versions, key=rank)
+    return StatementItem(shown=shown, others=[v for v in versions if v is not shown])
 
 
 class Statement(models.Model):
@@ -163,17 +278,27 @@ class Statement(models.Model):
         """The organisations that signed, in the order the statement lists them."""
         return [link.organisation for link in self.signatory_links.select_related("organisation")]
 
-    def signatories_by_country(self) -> list[tuple[str, list[Organisation]]]:
+    def signatories_by_country(self) -> Signatories:
         """
-        Signatories grouped by country (named in the active language and sorted by that name),
-        statement order kept within a country; organisations of unknown country come last.
+        Signatories grouped by country, named in the active language and in its collation
+        order (ICU: stroke order for Traditional Chinese, pinyin for Simplified), so a reader
+        finds their country where they expect it; statement order kept within a country.
+        Organisations whose country is not stated are kept apart, for the end of the list.
         """
-        groups: dict[str, list[Organisation]] = {}
+        groups: dict[str, CountryGroup] = {}
+        not_stated = []
         for organisation in self.ordered_signatories():
-            groups.setdefault(
-                organisation.country.name if organisation.country else "", []
-            ).append(organisation)
-        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+            country = organisation.country
+            if not country:
+                not_stated.append(organisation)
+                continue
+            group = groups.get(country.code)
+            if group is None:
+                group = groups[country.code] = CountryGroup(country.code, str(country.name), [])
+            group.organisations.append(organisation)
+        sort_key = collator(get_language() or settings.LANGUAGE_CODE).getSortKey
+        by_country = sorted(groups.values(), key=lambda group: sort_key(group.name))
+        return Signatories(by_country=by_country, country_not_stated=not_stated)
 
     def public_petition(self) -> Petition | None:
         """The related petition (a translation shares its original's), unless it is a draft."""

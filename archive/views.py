@@ -2,12 +2,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from .forms import StatementFilterForm
-from .models import Statement, Topic
+from .models import CountryGroup, Signatories, Statement, Topic
 from .search import clean_query, matching_topics, search
 
 STATEMENTS_PER_PAGE = 20
+# A statement page lists this many signatories, then "Show all" (`?signatories=all`): one
+# statement has 121, a 7,000 px column on a phone.
+SIGNATORIES_SHOWN_FIRST = 20
 
 
 def statement_list(request: HttpRequest) -> HttpResponse:
@@ -17,10 +21,26 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(data, statements=published)
     statements = form.filter(published)
     query = clean_query(data.get("q", ""))
-    statements = search(statements, query).prefetch_related("topics")
+    statements = search(statements, query)
+    # One item per statement, its language versions together: the list pages through
+    # statements, and shows each in the reader's language where it exists.
+    ranked = bool(query) and "rank" in statements.query.annotations
     # get_page() turns junk such as ?page=abc or ?page=999999999999 into a valid page.
-    page = Paginator(statements, STATEMENTS_PER_PAGE).get_page(data.get("page"))
-    context = {"form": form, "page": page, "query": query, "is_filtered": bool(form.changed_data)}
+    page = Paginator(statements.groups(ranked=ranked), STATEMENTS_PER_PAGE).get_page(
+        data.get("page")
+    )
+    items = published.items(
+        [group["root"] for group in page.object_list],
+        reader=get_language(),
+        matched=statements if (query or form.changed_data) else None,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "items": items,
+        "query": query,
+        "is_filtered": bool(form.changed_data),
+    }
     if query:
         matched = matching_topics(query).filter(statement__in=published)
         context["matched_topics"] = matched.distinct()
@@ -43,11 +63,35 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Statement.objects.visible_to(request.user).prefetch_related("topics"), slug=slug
     )
     signatories = statement.signatories_by_country()
+    shows_all = (
+        request.GET.get("signatories") == "all" or signatories.count <= SIGNATORIES_SHOWN_FIRST
+    )
+    shown = _first_signatories(signatories, None if shows_all else SIGNATORIES_SHOWN_FIRST)
     context = {
         "statement": statement,
         "other_versions": statement.other_versions(request.user),
         "signatories": signatories,
-        "signatory_count": sum(len(organisations) for _, organisations in signatories),
+        "signatory_count": signatories.count,
+        "shown_signatories": shown,
+        # The index links the countries on the page to their heading, the others to the list
+        # with every signatory.
+        "shown_codes": {group.code for group in shown.by_country},
+        "shows_all_signatories": shows_all,
         "petition": statement.public_petition(),
     }
     return render(request, "archive/statement_detail.html", context)
+
+
+def _first_signatories(signatories: Signatories, limit: int | None) -> Signatories:
+    """The first `limit` signatories in list order (all if None), grouped as before."""
+    if limit is None:
+        return signatories
+    shown = []
+    for group in signatories.by_country:
+        if limit <= 0:
+            break
+        shown.append(
+            CountryGroup(group.code, group.name, group.organisations[:limit], group.count)
+        )
+        limit -= len(shown[-1].organisations)
+    return Signatories(by_country=shown, country_not_stated=signatories.country_not_stated[:limit])

@@ -53,7 +53,14 @@ def _home_page(request: HttpRequest) -> HttpResponse:
         "petitions": petitions,
         # The hero's one button: the newest open petition a person can sign now.
         "petition_to_sign": next((p for p in petitions if p.signing_is_open), None),
-        "statements": Statement.objects.published()[:LATEST_STATEMENTS_ON_HOME],
+        # One item per statement, in the reader's language where it exists (archive.models).
+        "statements": Statement.objects.published().items(
+            [
+                group["root"]
+                for group in Statement.objects.published().groups()[:LATEST_STATEMENTS_ON_HOME]
+            ],
+            reader=get_language(),
+        ),
     }
     return render(request, "home.html", context)
 

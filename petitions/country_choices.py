@@ -20,6 +20,16 @@ from django_countries import countries
 
 
 @lru_cache(maxsize=16)
+def collator(language: str) -> icu.Collator:
+    """
+    ICU's collation for `language`: stroke order for Traditional Chinese, pinyin for
+    Simplified, the usual alphabet for English. For sorting names of countries (and others)
+    as a reader of that language expects; `collator(language).getSortKey(name)` is a sort key.
+    """
+    return icu.Collator.createInstance(icu.Locale(to_locale(language)))
+
+
+@lru_cache(maxsize=16)
 def _sorted_countries(language: str, priority: tuple[str, ...]) -> tuple[tuple, tuple]:
     """(priority, rest) as (code, name) pairs in `language`; both lists are built once."""
     collator = icu.Collator.createInstance(icu.Locale(to_locale(language)))

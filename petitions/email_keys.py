@@ -116,3 +116,43 @@ def validate_storable_email(address: str) -> None:
             ),
             code="key_too_long",
         )
+
+
+# What stands for the hidden part of an address: always the same, so it tells nothing of the
+# hidden part's length.
+MASK = "•••"
+
+
+def masked_email(email: str) -> str:
+    """
+    The address as a page may show it back to the person who typed it, to spot a typo without
+    showing it whole to whoever looks over their shoulder: the local part's first character,
+    then MASK, then the domain in full (international labels in their own script, as a person
+    reads them): `ann+petitions@example.org` → `a•••@example.org`. A local part of a single
+    character is all hidden (`•••@example.org`): showing its first would show all of it.
+    """
+    local, _at, domain = unicodedata.normalize("NFC", email.strip()).rpartition("@")
+    if not local:
+        return MASK
+    first = local[0]
+    # A character and the combining marks written after it (NFC leaves some uncomposed).
+    for mark in local[1:]:
+        if not unicodedata.combining(mark):
+            break
+        first += mark
+    shown = first if len(local) > len(first) else ""
+    return f"{shown}{MASK}@{_readable_domain(domain)}"
+
+
+def _readable_domain(domain: str) -> str:
+    """`xn--fiqs8s.xn--fiqz9s` as `中国.中國`; a label that is not valid IDNA stays as typed."""
+    return ".".join(_readable_label(label) for label in domain.split("."))
+
+
+def _readable_label(label: str) -> str:
+    if label.lower().startswith("xn--"):
+        try:
+            return label.encode("ascii").decode("idna")
+        except UnicodeError:
+            return label
+    return label

@@ -90,6 +90,38 @@ def send_confirmation(signature: Signature, connection: object = None) -> None:
     message.send()
 
 
+def build_already_signed(signature: Signature) -> EmailMultiAlternatives:
+    """
+    The mail to a confirmed signer who signed again: they have signed already, here is the
+    petition to share, and their withdraw link. In the language they signed in.
+    """
+    with translation.override(signature.language):
+        links = confirmation_links(signature)
+        context = {
+            "signature": signature,
+            "petition": signature.petition,
+            "petition_url": links["petition_url"],
+            "withdraw_url": links["withdraw_url"],
+        }
+        subject = gettext("You have already signed: %(title)s") % {
+            "title": signature.petition.title
+        }
+        text = render_to_string("emails/already_signed.txt", context)
+        html = render_to_string("emails/already_signed.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[signature.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_already_signed(signature: Signature, connection: object = None) -> None:
+    """Send the "already signed" mail, over `connection` if given (one for many mails)."""
+    message = build_already_signed(signature)
+    message.connection = connection
+    message.send()
+
+
 def _plain_mail(subject: str, body: str, to: str) -> EmailMultiAlternatives:
     return EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[to])
 

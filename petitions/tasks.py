@@ -8,7 +8,8 @@ server. A request queues that job after its commit (`mail_confirmations_soon`); 
 process queues it at most once a second, to start a second later, and the job then finds every
 signature committed meanwhile. One job per signature cost each sign request a second commit and
 0.8 ms of CPU (a sixth of it, bench/run.py), and each mail its own job and mail connection, which
-left a surge's mail hours behind.
+left a surge's mail hours behind. The "already signed" mail to a confirmed signer who signs
+again goes through the same outbox (`is_owed_already_signed_mail`, OWED_MAILS), job and retries.
 
 The job is safe to run twice and on several workers at once: it takes one owed signature at a
 time with a row lock that other jobs skip, and records the send only after the mail server
@@ -20,13 +21,15 @@ may get a mail twice, never zero times), and any mail a dead worker left owed is
 import contextlib
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.core.cache import cache, caches
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -86,52 +89,80 @@ def _refusal_codes(error: smtplib.SMTPException) -> list[int]:
     return []  # the connection, the server or our sender: every mail would fail alike
 
 
+class _OwedMail(NamedTuple):
+    """One kind of mail a signature's row can owe: which rows owe it, how to send it, and
+    what to write on the row once the mail server took it."""
+
+    owed: Callable[[], QuerySet[Signature]]
+    send: Callable[..., None]
+    answered: Callable[[], dict[str, object]]
+
+
+OWED_MAILS = (
+    # One mail answers every request made so far: a signer who pressed the button three
+    # times before the job ran gets one mail, not three.
+    _OwedMail(
+        owed=lambda: Signature.objects.awaiting_mail(),
+        send=emails.send_confirmation,
+        answered=lambda: {
+            "confirmation_mails_sent": F("confirmation_mails_requested"),
+            "last_mailed_at": timezone.now(),
+        },
+    ),
+    # A confirmed signer who signed again: "you have already signed" (Signature.sign).
+    _OwedMail(
+        owed=lambda: Signature.objects.awaiting_already_signed_mail(),
+        send=emails.send_already_signed,
+        answered=lambda: {"is_owed_already_signed_mail": False},
+    ),
+)
+
+
 def _send_next_owed_mail(connection: BaseEmailBackend, passed_over: set[int]) -> bool:
     """
-    Send one owed confirmation mail, if any is left; True if one was tried. The signature stays
-    locked until its send is recorded, so no other job sends it meanwhile.
+    Send one owed mail (a confirmation, or an "already signed" one), if any is left; True if
+    one was tried. The signature stays locked until its send is recorded, so no other job
+    sends it meanwhile.
 
     A server that refuses this one message (its address, its content) must not hold up every
     mail behind it: refused for good (5xx), the mail is recorded as answered and never tried
     again; refused for now (4xx), it is passed over until the next job. Anything else (the
     server down, refusing us) is raised, and the whole job tries again later.
     """
-    with transaction.atomic():
-        signature = (
-            Signature.objects.awaiting_mail()
-            .exclude(pk__in=passed_over)
-            .select_related("petition")
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")
-            .first()
-        )
-        if signature is None:
-            return False
-        connection.open()  # connects once, on the first mail: a job with nothing to send never
-        try:
-            emails.send_confirmation(signature, connection=connection)
-        except smtplib.SMTPException as error:
-            codes = _refusal_codes(error)
-            if not codes:
-                raise
-            # The codes only: the server's text may quote the recipient's address.
-            logger.warning("Confirmation mail refused by the mail server (%s)", codes)
-            if any(code < 500 for code in codes):
-                passed_over.add(signature.pk)
-                return True
-        # One mail answers every request made so far: a signer who pressed the button three
-        # times before the job ran gets one mail, not three.
-        Signature.objects.filter(pk=signature.pk).update(
-            confirmation_mails_sent=F("confirmation_mails_requested"),
-            last_mailed_at=timezone.now(),
-        )
-    return True
+    for kind in OWED_MAILS:
+        with transaction.atomic():
+            signature = (
+                kind.owed()
+                .exclude(pk__in=passed_over)
+                .select_related("petition")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .first()
+            )
+            if signature is None:
+                continue
+            connection.open()  # connects once, on the first mail: a job with nothing to send
+            try:
+                kind.send(signature, connection=connection)
+            except smtplib.SMTPException as error:
+                codes = _refusal_codes(error)
+                if not codes:
+                    raise
+                # The codes only: the server's text may quote the recipient's address.
+                logger.warning("Mail to a signer refused by the mail server (%s)", codes)
+                if any(code < 500 for code in codes):
+                    passed_over.add(signature.pk)
+                    return True
+            Signature.objects.filter(pk=signature.pk).update(**kind.answered())
+        return True
+    return False
 
 
 @task()
 def send_owed_confirmation_mails(attempt: int = 0) -> int:
     """
-    Send every confirmation mail owed, in each signer's language; return how many were tried.
+    Send every mail owed to signers (confirmations, then "already signed" mails), in each
+    signer's language; return how many were tried.
     If the mail server cannot take them now, try again after a back-off (with a job queue).
     """
     sent = 0

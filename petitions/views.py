@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from django_altcha import AltchaChallengeView
 
 from . import abuse, emails, sharing, tasks
 from . import share_image as share_images
+from .email_keys import masked_email
 from .forms import EndorsementForm, FormGuard, SignatureForm
 from .models import (
     LANGUAGE_SUFFIXES,
@@ -46,6 +48,50 @@ STALE_FORM_MESSAGE = gettext_lazy(
     "This form was open for a long time, so it was not sent. Please check your details and "
     "submit it again."
 )
+
+
+# The check-your-email page shows the address partly masked (email_keys.masked_email) so a
+# typo can be spotted. The masked address travels from the form's POST to that page in a short-
+# lived signed cookie sent only to that page: never in its URL (logs, history, Referer).
+SENT_TO_COOKIE = "sent_to"
+SENT_TO_SALT = "petitions.check-email.sent-to"
+SENT_TO_MAX_AGE = 15 * 60
+
+
+def _redirect_with_sent_to(request: HttpRequest, url_name: str, slug: str, email: str):
+    """
+    Redirect to a check-your-email page, setting the masked address for it: one cookie per
+    language's version of the page, so the language switcher there keeps it. (One name each:
+    a response holds one cookie per name, and no path covers the three versions but "/".)
+    """
+    response = redirect(url_name, slug=slug)
+    value = signing.dumps(masked_email(email), salt=SENT_TO_SALT)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            path = reverse(url_name, kwargs={"slug": slug})
+        response.set_cookie(
+            _sent_to_cookie(code),
+            value,
+            max_age=SENT_TO_MAX_AGE,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _sent_to_cookie(language: str) -> str:
+    return f"{SENT_TO_COOKIE}_{language.replace('-', '_')}"
+
+
+def _sent_to(request: HttpRequest) -> str:
+    """The masked address the sign or endorse form just sent to, or "" (expired, forged)."""
+    cookie = request.COOKIES.get(_sent_to_cookie(translation.get_language()), "")
+    try:
+        return signing.loads(cookie, salt=SENT_TO_SALT, max_age=SENT_TO_MAX_AGE)
+    except signing.BadSignature:
+        return ""
 
 
 def _visible_petition(slug: str) -> Petition:
@@ -278,13 +324,21 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     # queued it only for a new signer took measurably longer for them than for an address that
     # had signed already, and so told who had.
     transaction.on_commit(tasks.mail_confirmations_soon)
-    return redirect("petitions:check-email", slug=petition.slug)
+    return _redirect_with_sent_to(
+        request, "petitions:check-email", petition.slug, form.cleaned_data["email"]
+    )
 
 
 @require_safe
+@cache_control(private=True, no_store=True)
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
-    return render(request, "petitions/signature_check_email.html", {"petition": petition})
+    context = {
+        "petition": petition,
+        "sent_to": _sent_to(request),
+        "form_url": f"{petition.get_absolute_url()}#{SIGN_FORM_ANCHOR}",
+    }
+    return render(request, "petitions/signature_check_email.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -423,7 +477,9 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
             # A filled honeypot or a form sent too fast: no person did that. Staff review every
             # endorsement anyway, so nothing is recorded; the same redirect tells the script
             # nothing.
-            return redirect("petitions:endorse-check-email", slug=petition.slug)
+            return _redirect_with_sent_to(
+                request, "petitions:endorse-check-email", petition.slug, form.cleaned_data["email"]
+            )
         if verdict is abuse.Verdict.STALE:
             form.add_error(None, STALE_FORM_MESSAGE)
         else:
@@ -436,16 +492,24 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
                 transaction.on_commit(
                     partial(tasks.send_endorsement_confirmation_mail.enqueue, endorsement.pk)
                 )
-            return redirect("petitions:endorse-check-email", slug=petition.slug)
+            return _redirect_with_sent_to(
+                request, "petitions:endorse-check-email", petition.slug, data["email"]
+            )
     status = 400 if form.is_bound else 200
     context = {"petition": petition, "form": form, "guard": FormGuard()}
     return render(request, "petitions/endorsement_form.html", context, status=status)
 
 
 @require_safe
+@cache_control(private=True, no_store=True)
 def endorse_check_email(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _visible_petition(slug)
-    return render(request, "petitions/endorsement_check_email.html", {"petition": petition})
+    context = {
+        "petition": petition,
+        "sent_to": _sent_to(request),
+        "form_url": reverse("petitions:endorse", kwargs={"slug": petition.slug}),
+    }
+    return render(request, "petitions/endorsement_check_email.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

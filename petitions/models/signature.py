@@ -34,6 +34,12 @@ NEEDS_COUNTING = Q(status="confirmed", is_counted=False) | (
 # repeat submission sends nothing, so the form cannot be used to flood somebody's inbox.
 MAX_CONFIRMATION_MAILS = 3
 
+# A signer whose signature is confirmed and who signs again (they forgot, or the page's "sign
+# again if nothing arrives" sent them back) gets a mail saying so, with the petition's link to
+# share and their withdraw link: at most one such mail per signature in this window, so the
+# form cannot be used to flood a confirmed signer's inbox either.
+ALREADY_SIGNED_MAIL_INTERVAL = timedelta(days=1)
+
 # The version of the consent wording on the sign form, stored with each consent so that staff
 # can later tell which text a signer agreed to. Change it whenever the wording changes.
 CONSENT_VERSION = "2026-11-21"
@@ -95,6 +101,13 @@ class SignatureQuerySet(models.QuerySet):
             status=Signature.Status.PENDING,
             confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
         )
+
+    def awaiting_already_signed_mail(self) -> "SignatureQuerySet":
+        """Confirmed signatures owed an "already signed" mail (`SignatureManager.sign`)."""
+        # Not one whose address was erased meanwhile (on its owner's request).
+        return self.filter(
+            status=Signature.Status.CONFIRMED, is_owed_already_signed_mail=True
+        ).exclude(email="")
 
 
 class _Parameter(models.Expression):
@@ -187,17 +200,19 @@ class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
         this client (`client_hash`) already signed the petition that often in the last minute or
         day. A pending duplicate (same petition, same email key) asks for one more confirmation
         mail, at most MAX_CONFIRMATION_MAILS in all, unless this submission was set aside.
+        A confirmed duplicate is owed an "already signed" mail (share, or withdraw), at most one
+        per ALREADY_SIGNED_MAIL_INTERVAL, and nothing else of its row changes: not even its
+        language, since anybody who knows the address can submit it.
         A suspected or rejected row is taken over by a submission that is not set aside: it
         becomes this submission's pending signature, owed a confirmation mail, so that nobody
         can keep a person from signing by signing first in their name (with the honeypot
         filled, or in a flood staff reject); the address's owner gets the mail and their
         confirmation decides. One still counted waits until the counting job has taken it off
-        the totals. A confirmed duplicate changes nothing; a withdrawn signature has no email
-        key left, so its signer simply signs anew. The database's unique
-        index arbitrates: there is no check-then-insert, so concurrent identical submissions
-        make one row and no error. Counting the client's recent signatures in the same
-        statement saves a round trip and a query built by the ORM on every signature (1 ms of
-        CPU, a fifth of the request, bench/run.py).
+        the totals. A withdrawn signature has no email key left, so its signer simply signs
+        anew. The database's unique index arbitrates: there is no check-then-insert, so
+        concurrent identical submissions make one row and no error. Counting the client's
+        recent signatures in the same statement saves a round trip and a query built by the ORM
+        on every signature (1 ms of CPU, a fifth of the request, bench/run.py).
         """
         now = timezone.now()
         consented = show_name_publicly or wants_updates
@@ -224,6 +239,8 @@ class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
             "confirmation_mails_requested": 1,
             "confirmation_mails_sent": 0,
             "is_counted": False,
+            "already_signed_mail_requested_at": None,
+            "is_owed_already_signed_mail": False,
         }
         connection = connections[self._db or router.db_for_write(self.model)]
         adapt = connection.ops.adapt_datetimefield_value
@@ -244,7 +261,15 @@ class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
             tuple(values), connection.ops.quote_name, rate_limited=rate_limit is not None
         )
         with connection.cursor() as cursor:
-            cursor.execute(statement, [*params, *rate_params, MAX_CONFIRMATION_MAILS])
+            cursor.execute(
+                statement,
+                [
+                    *params,
+                    *rate_params,
+                    MAX_CONFIRMATION_MAILS,
+                    adapt(now - ALREADY_SIGNED_MAIL_INTERVAL),
+                ],
+            )
             row = cursor.fetchone()
         return row[0] if row else None
 
@@ -293,30 +318,45 @@ def _sign_sql(fields: tuple[str, ...], quote: Callable[[str], str], *, rate_limi
     # the submission writes replaces the squatter's, and what staff or a mail recorded on the
     # row is cleared. A pending duplicate only asks for one more mail, in its new language.
     takeover = f"{ours('status')} IN ('suspected', 'rejected')"
+    # A confirmed duplicate: only its "already signed" mail bookkeeping changes (see `sign`).
+    # `excluded.created_at` is this submission's time.
+    already = f"{ours('status')} = 'confirmed'"
+    owed_at = column("already_signed_mail_requested_at")
 
     def on_takeover(name: str, value: str, otherwise: str = "") -> str:
         kept = otherwise or ours(name)
         return f"{column(name)} = CASE WHEN {takeover} THEN {value} ELSE {kept} END"
 
-    # The keys stay; a counted row is never taken over (below); these two are set for both.
+    # The keys stay; a counted row is never taken over (below); the others are set below, for
+    # a confirmed duplicate too.
     special = (
         "petition_id",
         "email_key",
         "is_counted",
         "confirmation_mails_requested",
         "language",
+        "already_signed_mail_requested_at",
+        "is_owed_already_signed_mail",
     )
     cleared = ("confirmed_at", "last_mailed_at", "comment_moderated_by_id", "comment_moderated_at")
+
+    def unless_already(name: str, value: str) -> str:
+        return f"{column(name)} = CASE WHEN {already} THEN {ours(name)} ELSE {value} END"
+
     updates = [
         *(on_takeover(f, f"excluded.{column(f)}") for f in fields if f not in special),
         *(on_takeover(f, "NULL") for f in cleared),
         on_takeover(
             "confirmation_mails_requested",
             f"excluded.{column('confirmation_mails_requested')}",
-            f"{ours('confirmation_mails_requested')} + 1",
+            f"CASE WHEN {already} THEN {ours('confirmation_mails_requested')} "
+            f"ELSE {ours('confirmation_mails_requested')} + 1 END",
         ),
-        f"{column('language')} = excluded.{column('language')}",
-        f"{status} = excluded.{status}",
+        unless_already("language", f"excluded.{column('language')}"),
+        f"{status} = CASE WHEN {already} THEN {ours('status')} ELSE excluded.{status} END",
+        f"{owed_at} = CASE WHEN {already} THEN excluded.{created_at} "
+        f"WHEN {takeover} THEN NULL ELSE {ours('already_signed_mail_requested_at')} END",
+        f"{column('is_owed_already_signed_mail')} = {already}",
     ]
     return (
         f"INSERT INTO {table} ({', '.join(map(column, fields))}, {status}) "  # noqa: S608
@@ -327,7 +367,9 @@ def _sign_sql(fields: tuple[str, ...], quote: Callable[[str], str], *, rate_limi
         f"WHERE excluded.{status} = 'pending' AND ("
         f"({ours('status')} = 'pending' "
         f"AND {ours('confirmation_mails_requested')} < %s) "
-        f"OR ({takeover} AND NOT {ours('is_counted')})) "
+        f"OR ({takeover} AND NOT {ours('is_counted')}) "
+        f"OR ({already} AND ({ours('already_signed_mail_requested_at')} IS NULL "
+        f"OR {ours('already_signed_mail_requested_at')} < %s))) "
         f"RETURNING {status}"
     )
 
@@ -430,6 +472,15 @@ class Signature(models.Model):
         _("confirmation mails sent"), default=0
     )
     last_mailed_at = models.DateTimeField(_("last mailed at"), null=True, blank=True)
+    # The "already signed" mail of a confirmed signature signed again (`SignatureManager.sign`):
+    # when it was last asked for, which keeps it to one per ALREADY_SIGNED_MAIL_INTERVAL, and
+    # whether it is still to be sent (cleared by the mail job once the server took it).
+    already_signed_mail_requested_at = models.DateTimeField(
+        _("already-signed mail asked for at"), null=True, blank=True, editable=False
+    )
+    is_owed_already_signed_mail = models.BooleanField(
+        _("owed an already-signed mail"), default=False, editable=False
+    )
     # True while this row is included in the petition's count and country tally. The counting
     # job flips it in the same transaction as it changes the totals, so a row is never counted
     # twice nor forgotten, however many jobs run at once.
@@ -513,6 +564,13 @@ class Signature(models.Model):
                     confirmation_mails_sent__lt=models.F("confirmation_mails_requested"),
                 ),
                 name="signature_owed_mail_idx",
+            ),
+            # The mail job's other queue: confirmed signatures owed an "already signed" mail.
+            # Holds only those, a handful at any time.
+            models.Index(
+                fields=["id"],
+                condition=Q(status="confirmed", is_owed_already_signed_mail=True),
+                name="signature_owed_signed_mail_idx",
             ),
             # The sign request's rate limit: WHERE petition_id = %s AND client_hash = %s AND
             # created_at >= a day ago ORDER BY created_at DESC LIMIT n. Partial: the retention

@@ -96,3 +96,25 @@ def test_archive_list_is_readable_at_360_pixels(page: Page, live_server):
 
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_a_reader_without_javascript_opens_the_full_signatory_list_from_the_index(
+    browser, live_server
+):
+    import_statements()
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+
+    page.goto(
+        f"{live_server.url}/archive/tibet-network-34th-anniversary-tiananmen-square-massacre/"
+    )
+    expect(page.locator(".signatory-grid li")).to_have_count(20)
+    page.get_by_role("link", name="United States of America (10)").click()
+
+    expect(page).to_have_url(re.compile(r"\?signatories=all#signatories-us$"))
+    expect(page.locator(".statement-signatories .signatory-list li")).to_have_count(121)
+    expect(page.get_by_role("heading", name="United States of America (10)")).to_be_in_viewport()
+    expect(page.get_by_text("And 31 organisations whose country is not stated:")).to_be_visible()
+    context.close()

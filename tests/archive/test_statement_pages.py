@@ -67,14 +67,16 @@ def test_a_draft_translation_is_not_offered_to_the_public(client, seeds):
 
 
 def test_tibet_network_page_shows_121_signatories_grouped_by_country(client, seeds):
-    html = _detail(client, TIBET_NETWORK)
+    response = client.get(f"/archive/{TIBET_NETWORK}/?signatories=all")
+    html = response.content.decode()
 
     assert "Signed by 121 organisations." in html
-    assert html.count("<li>", html.index("signatories-heading")) == 121
+    grid = html[html.index("signatory-grid") : html.index("statement-citation")]
+    assert grid.count("<li>") == 121
     assert re.search(
-        r"<h3[^>]*>Colombia</h3>\s*<ul[^>]*>\s*<li>Amigos de Tibet, Colombia</li>", html
+        r"<h3[^>]*>Colombia \(1\)</h3>\s*<ul[^>]*>\s*<li>Amigos de Tibet, Colombia</li>", html
     )
-    assert "Country not stated" in html
+    assert "Country not stated" not in html
 
 
 def test_coalition_page_shows_eight_signatories(client, seeds):
@@ -162,7 +164,11 @@ def test_home_page_lists_the_latest_statements_with_their_language(client, seeds
 
     latest = html[html.index("latest-statements") :]
     assert "Statement on the 34th anniversary of the Tiananmen Square Massacre" in latest
-    assert 'lang="zh-Hant">六四32週年聯合聲明</a>' in latest
+    # The coalition's statement once, in English, with a link to its Chinese version.
+    assert "六四32週年聯合聲明" not in latest
+    assert f'<a href="/archive/{COALITION_ZH}/" hreflang="zh-Hant">' in latest
+    chinese = client.get("/zh-hant/").content.decode()
+    assert 'lang="zh-Hant">六四32週年聯合聲明</a>' in chinese[chinese.index("latest-statements") :]
 
 
 def test_statement_page_in_chinese_interface_keeps_the_statement_language(client, seeds):

@@ -322,3 +322,15 @@ def test_the_confirmation_mail_is_in_the_language_of_the_form(
     assert Endorsement.objects.get().language == "zh-hans"
     assert "请确认贵机构的团体支持" in message.subject
     assert "/zh-hans/petitions/endorsement/confirm/" in message.body
+
+
+def test_the_check_email_page_shows_the_contacts_address_masked(client, post, endorsable):
+    response = post(endorse_url(endorsable), VALID_ENDORSEMENT)
+
+    assert "rights-watch" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "c•••@rights-watch.example.org" in page
+    assert "cora@" not in page
+    assert f'href="{endorse_url(endorsable)}"' in page
+    client.cookies.clear()
+    assert "•••" not in client.get(response["Location"]).content.decode()

@@ -135,14 +135,15 @@ def test_a_duplicate_does_not_overwrite_the_first_signers_details(
     assert not signature.show_name_publicly
 
 
-def test_a_confirmed_duplicate_gets_no_mail(
+def test_a_confirmed_duplicate_gets_no_confirmation_mail_and_stays_one_signature(
     client, open_petition, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # It gets the "already signed" mail instead (test_already_signed.py).
     make_signature(open_petition, email="ann@example.org", status=Signature.Status.CONFIRMED)
 
     _sign(client, open_petition, django_capture_on_commit_callbacks)
 
-    assert mailoutbox == []
+    assert [m.subject for m in mailoutbox] == ["You have already signed: Open the archives"]
     assert Signature.objects.count() == 1
 
 
@@ -244,11 +245,12 @@ def test_the_sign_request_costs_two_queries(
     assert response.status_code == 302
 
 
-def test_the_sign_request_with_the_inline_mail_job_costs_five_queries(
+def test_the_sign_request_with_the_inline_mail_job_costs_six_queries(
     client, open_petition, lists_cached, django_capture_on_commit_callbacks
 ):
     # With the immediate backend the mail job runs in the request: after the petition and the
-    # upsert, it takes the signature under a row lock, records the send and finds no more.
+    # upsert, it takes the signature under a row lock, records the send and finds no more
+    # confirmation mails owed, nor "already signed" ones (its second queue).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -264,7 +266,7 @@ def test_the_sign_request_with_the_inline_mail_job_costs_five_queries(
         for query in captured.captured_queries
         if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
     ]
-    assert len(statements) == 5
+    assert len(statements) == 6
 
 
 def test_a_database_task_backend_queues_the_mail_instead_of_sending_it(

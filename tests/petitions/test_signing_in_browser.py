@@ -94,6 +94,9 @@ def test_a_person_signs_confirms_by_mail_is_counted_and_withdraws(
     page.get_by_role("button", name=words["sign"], exact=True).click()
 
     expect(page.locator("h1")).to_have_text(words["check_email"])
+    # The address partly masked, from the cookie the browser sent to this page alone.
+    expect(page.locator(".sent-to")).to_contain_text("A•••@Example.org")
+    assert "Example.org" not in page.url
     assert_accessible(page)
     (message,) = mailoutbox
     assert message.to == ["Ann@Example.org"]

@@ -9,8 +9,9 @@ from petitions.tasks import send_owed_confirmation_mails
 
 class Command(BaseCommand):
     help = (
-        "Queue the confirmation mail job again when a pending signature's mail was asked for "
-        "and has not been sent for a while (a worker killed mid-job, the mail server down past "
+        "Queue the confirmation mail job again when a pending signature's mail (or a confirmed "
+        "one's 'already signed' mail) was asked for and has not been sent for a while (a worker "
+        "killed mid-job, the mail server down past "
         "the last retry). The job sends every mail owed. Run it from cron every few minutes; a "
         "signer may get a mail twice, never zero times."
     )
@@ -29,7 +30,12 @@ class Command(BaseCommand):
         if older_than < 0:
             raise CommandError("--older-than must not be negative.")
         cutoff = timezone.now() - timedelta(minutes=older_than)
-        overdue = Signature.objects.awaiting_mail().filter(created_at__lte=cutoff).count()
+        overdue = (
+            Signature.objects.awaiting_mail().filter(created_at__lte=cutoff).count()
+            + Signature.objects.awaiting_already_signed_mail()
+            .filter(already_signed_mail_requested_at__lte=cutoff)
+            .count()
+        )
         if overdue and not dry_run:
             send_owed_confirmation_mails.enqueue()
         verb = "would be queued" if dry_run else "queued"
