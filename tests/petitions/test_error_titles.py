@@ -11,7 +11,7 @@ from petitions.models import Petition
 
 pytestmark = pytest.mark.django_db
 
-ERROR = {"": "Error:", "/zh-hant": "錯誤：", "/zh-hans": "错误："}
+ERROR = {"": "Error: ", "/zh-hant": "錯誤：", "/zh-hans": "错误："}
 # Every public form, by the address it posts to.
 FORM_ADDRESSES = ["/petitions/{slug}/sign/", "/petitions/{slug}/endorse/"]
 
