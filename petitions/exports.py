@@ -52,6 +52,8 @@ class ExportForm(forms.Form):
     excel = forms.BooleanField(
         label=_("Excel-friendly (UTF-8 with a byte-order mark)"),
         required=False,
+        # On unless unticked: the lists are full of Chinese names, which Excel garbles without it.
+        initial=True,
         help_text=_("Without it, Excel shows Chinese names as garbled characters."),
     )
     limit = forms.IntegerField(

@@ -12,6 +12,8 @@ Campaign managers edit petitions and archived statements and export lists; they 
 and endorsements but do not moderate them. Superusers have everything.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 MODERATORS = "Moderators"
 CAMPAIGN_MANAGERS = "Campaign managers"
 
@@ -38,3 +40,15 @@ PETITIONS_PERMISSIONS = {
         "view_exportrecord",
     ],
 }
+
+# The groups' names as staff read them (the groups themselves keep the English names above).
+GROUP_LABELS = {MODERATORS: _("Moderators"), CAMPAIGN_MANAGERS: _("Campaign managers")}
+
+
+def groups_given(codename: str) -> list[str]:
+    """The names, in the reader's language, of the groups given a petitions permission."""
+    return [
+        str(GROUP_LABELS.get(group, group))
+        for group, codenames in PETITIONS_PERMISSIONS.items()
+        if codename in codenames
+    ]

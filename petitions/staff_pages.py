@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
@@ -24,15 +25,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Query
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, retention
+from . import exports, retention, staff_groups
 from .admin_history import log_history
 from .bulk_invalidation import BulkInvalidationForm
 from .endorsement_import import import_endorsements
 from .forms import ErasureRequestForm
-from .models import Petition, Signature
+from .models import Endorsement, Petition, Signature
 
 
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
@@ -102,29 +105,125 @@ def endorsement_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:
     ]
 
 
+def _permission_label(permission: str) -> str:
+    """A permission's name as the models declare it ("Can export signature lists"), translated."""
+    codename = permission.split(".", 1)[1]
+    for model in (Signature, Endorsement):
+        for name, label in model._meta.permissions:
+            if name == codename:
+                return str(label)
+    return permission
+
+
+def _export_refused(
+    request: HttpRequest, model_admin: admin.ModelAdmin, permission: str
+) -> HttpResponse:
+    """
+    Staff without the permission stay in the staff site and are told who may export: Django's
+    PermissionDenied would send them to the public site's error page, with no reason given.
+    """
+    context = staff_page_context(
+        request,
+        model_admin,
+        gettext("You may not export this list"),
+        permission_label=_permission_label(permission),
+        groups=staff_groups.groups_given(permission.split(".", 1)[1]),
+    )
+    return TemplateResponse(request, "admin/petitions/export_refused.html", context, status=403)
+
+
 def _export_page(
     request: HttpRequest,
     model_admin: admin.ModelAdmin,
     *,
     permission: str,
     title: str,
+    described: list[str],
+    count: Callable[[], int],
+    summary: Callable[[int, bool], str],
     stream: Callable[[dict], HttpResponse],
-    preserved: dict | None = None,
 ) -> HttpResponse:
     """
-    The export form, then the CSV. A GET with the form's submit button streams the file: an
-    export changes nothing but its own record. A request started by another site (a link or
-    an image on a page staff happen to visit) only ever gets the form.
+    The export form, then the CSV. A GET shows the form and what it will export, in words and
+    with the count; only a POST (behind Django's CSRF check, so never a link or an image on
+    another site) streams the file.
     """
     if not request.user.has_perm(permission):
-        raise PermissionDenied
-    submitted = any(name in request.GET for name in ("download", "limit"))
-    cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
-    form = exports.ExportForm(request.GET if submitted and not cross_site else None)
+        return _export_refused(request, model_admin, permission)
+    form = exports.ExportForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         return stream(form.cleaned_data)
-    context = staff_page_context(request, model_admin, title, form=form, preserved=preserved or {})
+    rows = count()
+    include_email = bool(form["include_email"].value())
+    context = staff_page_context(
+        request,
+        model_admin,
+        title,
+        form=form,
+        described=described,
+        # Both sentences, one hidden: static/js/export_summary.js swaps them as the box is ticked.
+        summaries=[
+            {"text": summary(rows, False), "hidden": include_email, "with_email": False},
+            {"text": summary(rows, True), "hidden": not include_email, "with_email": True},
+        ],
+    )
     return TemplateResponse(request, "admin/petitions/export.html", context)
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def _confirmed_signatures_summary(rows: int, include_email: bool) -> str:
+    if include_email:
+        sentence = ngettext(
+            "You are about to export %(count)s confirmed signature (with email addresses).",
+            "You are about to export %(count)s confirmed signatures (with email addresses).",
+            rows,
+        )
+    else:
+        sentence = ngettext(
+            "You are about to export %(count)s confirmed signature (no email addresses).",
+            "You are about to export %(count)s confirmed signatures (no email addresses).",
+            rows,
+        )
+    return sentence % {"count": _count(rows)}
+
+
+def _signatures_summary(rows: int, include_email: bool) -> str:
+    if include_email:
+        sentence = ngettext(
+            "You are about to export %(count)s signature (with email addresses).",
+            "You are about to export %(count)s signatures (with email addresses).",
+            rows,
+        )
+    else:
+        sentence = ngettext(
+            "You are about to export %(count)s signature (no email addresses).",
+            "You are about to export %(count)s signatures (no email addresses).",
+            rows,
+        )
+    return sentence % {"count": _count(rows)}
+
+
+def _endorsements_summary(rows: int, include_email: bool) -> str:
+    if include_email:
+        sentence = ngettext(
+            "You are about to export %(count)s approved endorsement "
+            "(with contact names and email addresses).",
+            "You are about to export %(count)s approved endorsements "
+            "(with contact names and email addresses).",
+            rows,
+        )
+    else:
+        sentence = ngettext(
+            "You are about to export %(count)s approved endorsement "
+            "(no contact names or email addresses).",
+            "You are about to export %(count)s approved endorsements "
+            "(no contact names or email addresses).",
+            rows,
+        )
+    return sentence % {"count": _count(rows)}
 
 
 def export_signatures_page(
@@ -137,6 +236,9 @@ def export_signatures_page(
         model_admin,
         permission="petitions.export_signatures",
         title=gettext("Export the signatures of “%(petition)s”") % {"petition": petition},
+        described=[gettext("Confirmed signatures of “%(petition)s”") % {"petition": petition}],
+        count=petition.signatures.confirmed().count,
+        summary=_confirmed_signatures_summary,
         stream=lambda options: exports.export_signatures(
             request,
             petition.signatures.confirmed(),
@@ -156,39 +258,70 @@ def export_endorsements_page(
         model_admin,
         permission="petitions.export_endorsements",
         title=gettext("Export the endorsements of “%(petition)s”") % {"petition": petition},
+        described=[gettext("Approved endorsements of “%(petition)s”") % {"petition": petition}],
+        count=Endorsement.objects.approved().filter(petition=petition).count,
+        summary=_endorsements_summary,
         stream=lambda options: exports.export_endorsements(request, petition, options),
     )
+
+
+def _conditions_in_words(changelist: ChangeList, filters: dict) -> list[str]:
+    """
+    The changelist's conditions as its sidebar names them ("Suspected signatures", "Status:
+    Rejected"), never as the query's parameters.
+    """
+    conditions = []
+    for spec in changelist.filter_specs:
+        if not spec.used_parameters:
+            continue
+        chosen = [choice["display"] for choice in spec.choices(changelist) if choice["selected"]]
+        if isinstance(spec, admin.SimpleListFilter) and spec.parameter_name == "queue":
+            conditions += [str(display) for display in chosen]
+        else:
+            conditions += [f"{capfirst(spec.title)}: {display}" for display in chosen]
+    hierarchy = changelist.date_hierarchy
+    period = [
+        filters[f"{hierarchy}__{part}"]
+        for part in ("year", "month", "day")
+        if f"{hierarchy}__{part}" in filters
+    ]
+    if period:
+        conditions.append(gettext("Signed in %(period)s") % {"period": "-".join(period)})
+    if changelist.query:
+        conditions.append(gettext("Found by “%(search)s”") % {"search": changelist.query})
+    return conditions or [gettext("All signatures, whatever their status")]
 
 
 def export_filtered_signatures_page(
     request: HttpRequest, model_admin: admin.ModelAdmin
 ) -> HttpResponse:
-    """The changelist as it is filtered (and searched), as CSV: its link carries the query."""
+    """The changelist as it is filtered (and searched), as CSV: its address carries the query."""
     filters = {
         name: value for name, value in request.GET.items() if name not in exports.ExportForm.FIELDS
     }
-
-    def stream(options: dict) -> HttpResponse:
-        # The changelist's own filtering and search, fed the changelist's query alone.
-        changelist_request = copy(request)
-        changelist_request.GET = QueryDict(mutable=True)
-        changelist_request.GET.update(filters)
-        try:
-            changelist = model_admin.get_changelist_instance(changelist_request)
-            queryset = changelist.get_queryset(changelist_request)
-        except IncorrectLookupParameters:
-            return HttpResponseBadRequest(gettext("These filters are not valid."))
-        return exports.export_signatures(
-            request, queryset, options, petition=None, filters=filters, with_status=True
-        )
-
+    if not request.user.has_perm("petitions.export_signatures"):
+        return _export_refused(request, model_admin, "petitions.export_signatures")
+    # The changelist's own filtering and search, fed the changelist's query alone.
+    changelist_request = copy(request)
+    changelist_request.GET = QueryDict(mutable=True)
+    changelist_request.GET.update(filters)
+    changelist_request.method = "GET"
+    try:
+        changelist = model_admin.get_changelist_instance(changelist_request)
+        queryset = changelist.get_queryset(changelist_request)
+    except IncorrectLookupParameters:
+        return HttpResponseBadRequest(gettext("These filters are not valid."))
     return _export_page(
         request,
         model_admin,
         permission="petitions.export_signatures",
-        title=_("Export the filtered signatures"),
-        stream=stream,
-        preserved=filters,
+        title=gettext("Export the filtered signatures"),
+        described=_conditions_in_words(changelist, filters),
+        count=queryset.count,
+        summary=_signatures_summary,
+        stream=lambda options: exports.export_signatures(
+            request, queryset, options, petition=None, filters=filters, with_status=True
+        ),
     )
 
 
