@@ -10,6 +10,7 @@ under templates/admin/petitions/.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from copy import copy
 from functools import partial, update_wrapper
 
@@ -17,10 +18,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import IGNORED_PARAMS, SEARCH_VAR, ChangeList
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -271,25 +273,45 @@ def _conditions_in_words(changelist: ChangeList, filters: dict) -> list[str]:
     Rejected"), never as the query's parameters.
     """
     conditions = []
+    described = {SEARCH_VAR, *IGNORED_PARAMS}
     for spec in changelist.filter_specs:
         if not spec.used_parameters:
             continue
+        described.update(spec.expected_parameters())
         chosen = [choice["display"] for choice in spec.choices(changelist) if choice["selected"]]
         if isinstance(spec, admin.SimpleListFilter) and spec.parameter_name == "queue":
             conditions += [str(display) for display in chosen]
         else:
             conditions += [f"{capfirst(spec.title)}: {display}" for display in chosen]
     hierarchy = changelist.date_hierarchy
-    period = [
-        filters[f"{hierarchy}__{part}"]
-        for part in ("year", "month", "day")
-        if f"{hierarchy}__{part}" in filters
-    ]
+    parts = [f"{hierarchy}__{part}" for part in ("year", "month", "day")]
+    period = [filters[part] for part in parts if part in filters]
+    described.update(parts)
     if period:
         conditions.append(gettext("Signed in %(period)s") % {"period": "-".join(period)})
+    # A filter the sidebar does not offer (the petition filter when there is one petition):
+    # its field's name and the value, the related object's name for a relation.
+    for name, value in filters.items():
+        if name not in described:
+            conditions.append(_condition_in_words(changelist.model, name, value))
     if changelist.query:
         conditions.append(gettext("Found by “%(search)s”") % {"search": changelist.query})
     return conditions or [gettext("All signatures, whatever their status")]
+
+
+def _condition_in_words(model: type[Model], name: str, value: str) -> str:
+    try:
+        field = model._meta.get_field(name.split(LOOKUP_SEP, 1)[0])
+    except FieldDoesNotExist:
+        return f"{name}: {value}"
+    shown = value
+    if field.is_relation:
+        # A lookup other than the key (__isnull, ...) shows its value as it is.
+        with suppress(ValueError, ValidationError):
+            shown = str(field.related_model.objects.filter(pk=value).first() or value)
+    elif field.choices:
+        shown = str(dict(field.flatchoices).get(value, value))
+    return f"{capfirst(field.verbose_name)}: {shown}"
 
 
 def export_filtered_signatures_page(

@@ -139,3 +139,18 @@ def test_the_dashboard_entry_opens_the_export_page(manager_client, open_petition
     dashboard = manager_client.get(reverse("admin:index")).content.decode()
 
     assert f'href="{_export_url(open_petition)}"' in dashboard
+
+
+def test_a_filter_the_sidebar_does_not_offer_is_still_described(manager_client, open_petition):
+    # With a single petition the sidebar offers no petition filter, yet the list is filtered.
+    make_signature(open_petition, status="suspected")
+
+    page = manager_client.get(
+        reverse("admin:petitions_signature_export"),
+        {"queue": "suspected", "petition__id__exact": str(open_petition.pk), "q": "Ann"},
+    ).content.decode()
+
+    assert "<li>Suspected signatures</li>" in page
+    assert "<li>Petition: Open the archives</li>" in page
+    assert "<li>Found by “Ann”</li>" in page
+    assert "petition__id__exact" not in page
