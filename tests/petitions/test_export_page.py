@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from petitions.models import ExportRecord, Petition
+from tests.archive.html_validation import html_errors
 from tests.conftest import log_in_with_second_factor
 
 from .conftest import make_signature
@@ -154,3 +155,17 @@ def test_a_filter_the_sidebar_does_not_offer_is_still_described(manager_client, 
     assert "<li>Petition: Open the archives</li>" in page
     assert "<li>Found by “Ann”</li>" in page
     assert "petition__id__exact" not in page
+
+
+@pytest.mark.vnu
+def test_the_export_pages_are_valid_html(manager_client, moderator_client, open_petition):
+    make_signature(open_petition, status="suspected")
+    filtered = reverse("admin:petitions_signature_export")
+
+    pages = {
+        "export": manager_client.get(_export_url(open_petition)).content.decode(),
+        "filtered": manager_client.get(filtered, {"queue": "suspected"}).content.decode(),
+        "refused": moderator_client.get(_export_url(open_petition)).content.decode(),
+    }
+
+    assert html_errors(pages) == {}
