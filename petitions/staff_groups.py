@@ -36,5 +36,6 @@ PETITIONS_PERMISSIONS = {
         "add_organisation",
         "change_organisation",
         "view_exportrecord",
+        "view_staff_activity",
     ],
 }
