@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Endorsement, ExportRecord, Petition, Signature
@@ -130,11 +130,15 @@ def _from_export(record: ExportRecord) -> Activity:
         who=record.exported_by_username,
         kind=EXPORT,
         subject=record.petition_slug or gettext("All petitions"),
-        description=gettext("%(kind)s: %(rows)d rows, %(outcome)s.")
+        description=ngettext(
+            "%(kind)s: %(count)d row (%(outcome)s).",
+            "%(kind)s: %(count)d rows (%(outcome)s).",
+            record.row_count,
+        )
         % {
             "kind": record.get_kind_display(),
-            "rows": record.row_count,
-            "outcome": record.get_outcome_display().lower(),
+            "count": record.row_count,
+            "outcome": record.get_outcome_display(),
         },
     )
 

@@ -94,7 +94,7 @@ def test_each_kind_of_action_is_listed_with_who_when_and_what(
         and "rejected 1 signatures" in row[3]
         for row in rows
     )
-    assert ("max-manager", "Export", open_petition.slug, "Signatures: 1 rows, complete.") in rows
+    assert ("max-manager", "Export", open_petition.slug, "Signatures: 1 row (Complete).") in rows
     assert any(row[1] == "Erasure" and row[0] == "admin" for row in rows)
     # Newest first: the erasure was the last thing done.
     assert rows[0][1] == "Erasure"
