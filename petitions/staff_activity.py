@@ -200,6 +200,16 @@ class StaffActivityFilter(forms.Form):
         label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A date input cannot hold what is not a date (only an edited address brings one):
+        # it is shown empty, under its error, rather than with a value the browser rejects.
+        refused = [name for name in ("since", "until") if name in self._errors]
+        if refused:
+            self.data = self.data.copy()
+            for name in refused:
+                self.data.pop(name, None)
+
     def _in_range(self, name: str) -> date | None:
         # Beyond these years a day's bounds cannot be turned into times at all.
         day = self.cleaned_data.get(name)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from petitions import staff_activity
 from petitions.admin_history import log_history
 from petitions.models import ExportRecord
+from tests.archive.html_validation import html_errors
 
 from .conftest import make_signature
 from .endorsement_helpers import make_endorsement
@@ -227,3 +228,14 @@ def test_no_signer_name_address_or_comment_appears(admin_client, moderator_clien
     assert f"Signature #{signature.pk}" in page
     for personal in ("Zebulon", "Quixote", "unusual.example", "Quixotic"):
         assert personal not in page
+
+
+@pytest.mark.vnu
+def test_the_page_is_valid_html(admin_client, every_kind_of_action):
+    pages = {
+        "everything": admin_client.get(URL).content.decode(),
+        "bad filters": admin_client.get(URL, {"since": "x", "kind": "y"}).content.decode(),
+        "index": admin_client.get(reverse("admin:index")).content.decode(),
+    }
+
+    assert html_errors(pages) == {}
