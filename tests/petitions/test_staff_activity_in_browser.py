@@ -60,13 +60,15 @@ def test_the_staff_activity_page_has_no_axe_violations(
     page.set_viewport_size({"width": width, "height": 900})
     log_browser_in_with_second_factor(page, site.url, admin_user)
     page.goto(f"{site.url}/admin/")
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/admin-index-{width}.png")
     page.locator(".dashboard-staff-activity a").click()
 
     assert page.locator("#staff-activity tbody tr").count() == 3
     assert "Wen Li" not in page.content()
     assert_accessible(page)
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/staff-activity-{width}.png", full_page=True)
 
     page.select_option("#id_kind", "export")
