@@ -38,6 +38,7 @@ PETITIONS_PERMISSIONS = {
         "add_organisation",
         "change_organisation",
         "view_exportrecord",
+        "view_staff_activity",
     ],
 }
 

@@ -20,6 +20,7 @@ from django.contrib.admin.models import CHANGE
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import IGNORED_PARAMS, SEARCH_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
@@ -38,6 +39,7 @@ from .bulk_invalidation import BulkInvalidationForm
 from .endorsement_import import import_endorsements
 from .forms import ErasureRequestForm
 from .models import Endorsement, Petition, Signature
+from .staff_activity import StaffActivityFilter
 
 
 def log_actions(request: HttpRequest, objects: list[Model], message: str) -> None:
@@ -74,6 +76,7 @@ def _page(model_admin: admin.ModelAdmin, route: str, view: Callable, name: str) 
 
 def petition_pages(model_admin: admin.ModelAdmin) -> list[URLPattern]:
     return [
+        _page(model_admin, "staff-activity/", staff_activity_page, "petitions_staff_activity"),
         _page(
             model_admin, "<slug:slug>/export/", export_signatures_page, "petitions_petition_export"
         ),
@@ -427,6 +430,34 @@ def erase_person_page(request: HttpRequest, model_admin: admin.ModelAdmin) -> Ht
         request, model_admin, _("Erase a person's data"), form=form, found=found
     )
     return TemplateResponse(request, "admin/petitions/signature/erase_person.html", context)
+
+
+STAFF_ACTIVITY_PER_PAGE = 50
+
+
+def staff_activity_page(request: HttpRequest, model_admin: admin.ModelAdmin) -> HttpResponse:
+    """
+    What staff did, newest first, filtered by the query string (a GET: the page changes
+    nothing, and a filtered view can be bookmarked or sent to a colleague). Read-only.
+    """
+    if not request.user.has_perm("petitions.view_staff_activity"):
+        raise PermissionDenied
+    form = StaffActivityFilter(request.GET)
+    page = None
+    if form.is_valid():
+        paginator = Paginator(form.activity(), STAFF_ACTIVITY_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = staff_page_context(
+        request,
+        model_admin,
+        _("Staff activity"),
+        form=form,
+        page=page,
+        filter_query=query.urlencode(),
+    )
+    return TemplateResponse(request, "admin/petitions/staff_activity.html", context)
 
 
 class EndorsementImportForm(forms.Form):

@@ -68,6 +68,7 @@ ADMIN_PAGES = [
     "/admin/petitions/signature/export/",
     "/admin/petitions/petition/{petition}/export/",
     "/admin/petitions/exportrecord/",
+    "/admin/petitions/petition/staff-activity/",
 ]
 
 

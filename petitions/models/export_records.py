@@ -59,6 +59,9 @@ class ExportRecord(models.Model):
         verbose_name_plural = _("export records")
         # Readable, never editable: no add, change or delete permission exists to be granted.
         default_permissions = ["view"]
+        # The staff activity page (petitions/staff_activity.py) reads these records with the
+        # admin history: who may read what every staff member did, exports included.
+        permissions = [("view_staff_activity", _("Can view the staff activity"))]
 
     def __str__(self) -> str:
         when = f"{self.started_at:%Y-%m-%d %H:%M}"

@@ -67,7 +67,7 @@ def test_a_logged_in_staff_member_without_second_factor_is_sent_to_the_login(
     assert response["Location"].startswith("/admin/login/")
 
 
-# The admin's own pages (export, bulk invalidation, erasure, import), added by get_urls():
+# The admin's own pages (export, invalidation, erasure, import, staff activity) from get_urls():
 # each must ask for the second factor as the changelists do.
 CUSTOM_ADMIN_PAGES = [
     "/admin/petitions/signature/export/",
@@ -75,6 +75,7 @@ CUSTOM_ADMIN_PAGES = [
     "/admin/petitions/signature/invalidate/",
     "/admin/petitions/signature/erase-person/",
     "/admin/petitions/endorsement/import/",
+    "/admin/petitions/petition/staff-activity/",
 ]
 
 

@@ -26,6 +26,7 @@ STAFF_PAGES = {
     "petitions_signature_erase_person": "/admin/petitions/signature/erase-person/",
     "petitions_signature_export": "/admin/petitions/signature/export/",
     "petitions_endorsement_import": "/admin/petitions/endorsement/import/",
+    "petitions_staff_activity": "/admin/petitions/petition/staff-activity/",
 }
 
 

@@ -43,6 +43,7 @@ def test_campaign_managers_edit_petitions_and_statements_and_export():
         "petitions.add_organisation",
         "petitions.change_organisation",
         "petitions.view_exportrecord",
+        "petitions.view_staff_activity",
         "archive.view_statement",
         "archive.add_statement",
         "archive.change_statement",
