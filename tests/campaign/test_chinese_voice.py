@@ -54,8 +54,8 @@ NOT_MAINLAND = {
 }
 
 # Standard Traditional characters that OpenCC's s2t still swaps for a variant (公布→公佈,
-# 秘書→祕書): Taiwan's standard form, and used in Hong Kong too.
-TRADITIONAL_TOO = set("布秘台")
+# 秘書→祕書, 群組→羣組): Taiwan's standard form, and used in Hong Kong too.
+TRADITIONAL_TOO = set("布秘台群")
 SIMPLIFIED_TOO: set[str] = set()
 
 # English glossary word (as a regular expression on the msgid, placeholders removed) and the
