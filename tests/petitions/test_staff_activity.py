@@ -53,7 +53,7 @@ def every_kind_of_action(moderator_client, manager_client, open_petition):
     invalidate = reverse("admin:petitions_signature_invalidate")
     moderator_client.post(invalidate, {"email_domain": "spam.example", "confirm": "1"})
     export = reverse("admin:petitions_petition_export", args=[open_petition.slug])
-    b"".join(manager_client.get(export, {"download": "1"}).streaming_content)
+    b"".join(manager_client.post(export, {"download": "1"}).streaming_content)
     return {"suspect": suspect, "commented": commented, "spam": spam, "endorsement": endorsement}
 
 
