@@ -85,6 +85,9 @@ class Plan:
     readers_per_signer: int = 20  # mixed: GETs per sign POST
     admin_login: dict | None = None  # username, password, totp_key (hex)
     cookies: dict = field(default_factory=dict)  # admin: a logged-in session's cookies
+    # admin: POST this form to sign_path with the CSRF token of the page at `path` (the export
+    # downloads only on a POST), instead of a GET of sign_path.
+    admin_form: dict | None = None
     tag: str = "bench"  # distinct signers' addresses start with this
     success: tuple[int, ...] = (200,)
 
@@ -210,6 +213,9 @@ async def _client_loop(
         n += 1
         if plan.kind == "get":
             await client.request("get", "GET", plan.path)
+        elif plan.kind == "admin" and plan.admin_form is not None:
+            data = {**client.hidden, "csrfmiddlewaretoken": client.token, **plan.admin_form}
+            await client.request("admin", "POST", plan.sign_path, data)
         elif plan.kind == "admin":
             await client.request("admin", "GET", plan.sign_path)
         elif plan.kind == "sign" or (
@@ -229,7 +235,8 @@ async def _set_up(client: Client, plan: Plan) -> None:
     if plan.kind == "admin" and not plan.cookies:
         await client.log_in()
     elif plan.kind == "admin":
-        pass
+        if plan.admin_form is not None:
+            await client.fetch_form()
     elif plan.kind != "get":
         await client.fetch_form()
 

@@ -414,9 +414,10 @@ def _export_through_site(bench: Bench, rows: int, copy_time: float) -> str:
     plan = Plan(
         "admin",
         SITE,
-        "/admin/login/",
-        f"{url}?download=1&limit={rows}",
+        url,
+        url,
         cookies=bench.staff_cookies,
+        admin_form={"download": "1", "limit": str(rows)},
     )
 
     def export() -> tuple[float, dict]:
