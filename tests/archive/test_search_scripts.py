@@ -89,11 +89,12 @@ def test_every_way_of_saving_keeps_the_folded_copy_current(db, seeds):
     assert statement.search_text == searchable_text("新聲明", "", "天安門")
 
     Statement.objects.update(search_text="")
-    migration = importlib.import_module("archive.migrations.0003_statement_search_text")
+    migration = importlib.import_module("archive.migrations.0004_search_text_lowercase")
     migration.fill_search_text(apps, None)
     for row in Statement.objects.all():
         assert row.search_text == searchable_text(row.title, row.summary, row.body), row.slug
         assert row.search_text == fold(row.search_text)  # nothing Traditional left to fold
+        assert row.search_text == row.search_text.lower()
     assert Statement.objects.filter(slug=COALITION_ZH).exists()
 
 
