@@ -317,6 +317,16 @@ def _condition_in_words(model: type[Model], name: str, value: str) -> str:
     return f"{capfirst(field.verbose_name)}: {shown}"
 
 
+# A search is often a person's name or address: the export record keeps that there was one,
+# never its words, so an erasure leaves nothing of the person in the records.
+SEARCH_NOT_KEPT = "(a search, not kept)"
+
+
+def _recorded(filters: dict[str, str]) -> dict[str, str]:
+    """The filters as the export record keeps them."""
+    return {**filters, SEARCH_VAR: SEARCH_NOT_KEPT} if filters.get(SEARCH_VAR) else filters
+
+
 def export_filtered_signatures_page(
     request: HttpRequest, model_admin: admin.ModelAdmin
 ) -> HttpResponse:
@@ -345,7 +355,7 @@ def export_filtered_signatures_page(
         count=queryset.count,
         summary=_signatures_summary,
         stream=lambda options: exports.export_signatures(
-            request, queryset, options, petition=None, filters=filters, with_status=True
+            request, queryset, options, petition=None, filters=_recorded(filters), with_status=True
         ),
     )
 
