@@ -255,10 +255,14 @@ class SignatureAdmin(HistoryByNumber, OfferedLookupsOnly, admin.ModelAdmin):
         "reject_comments",
     ]
     # Status and consents change only through the actions and the signer's own links: staff
-    # must not confirm an address nobody confirmed, nor consent on a signer's behalf.
+    # must not confirm an address nobody confirmed, nor consent on a signer's behalf. The
+    # signer's own words (name, comment) are read-only: moderation approves or rejects them,
+    # it never rewrites them.
     readonly_fields = [
         "petition",
         "status",
+        "full_name",
+        "comment",
         "show_name_publicly",
         "wants_updates",
         "email_address",

@@ -236,3 +236,15 @@ def test_the_change_form_cannot_confirm_a_signature_or_consent_for_its_signer(
 
     signature.refresh_from_db()
     assert (signature.status, signature.show_name_publicly) == ("pending", False)
+
+
+def test_staff_cannot_rewrite_a_signers_name_or_comment(admin_client, open_petition):
+    signature = make_signature(open_petition, full_name="Their Own Name", comment="Their words.")
+    url = reverse("admin:petitions_signature_change", args=[signature.pk])
+
+    page = admin_client.get(url).content.decode()
+    admin_client.post(url, {"full_name": "Rewritten", "comment": "Other words.", "country": "GB"})
+
+    assert 'name="full_name"' not in page and 'name="comment"' not in page
+    signature.refresh_from_db()
+    assert (signature.full_name, signature.comment) == ("Their Own Name", "Their words.")
