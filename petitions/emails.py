@@ -74,13 +74,7 @@ def build_confirmation(signature: Signature) -> EmailMultiAlternatives:
         }
         text = render_to_string("emails/confirm_signature.txt", context)
         html = render_to_string("emails/confirm_signature.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),  # no newline may reach a header
-        body=text,
-        to=[signature.email],
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return _mail(subject, text, signature.email, html=html)
 
 
 def send_confirmation(signature: Signature, connection: object = None) -> None:
@@ -108,11 +102,7 @@ def build_already_signed(signature: Signature) -> EmailMultiAlternatives:
         }
         text = render_to_string("emails/already_signed.txt", context)
         html = render_to_string("emails/already_signed.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[signature.email]
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return _mail(subject, text, signature.email, html=html)
 
 
 def send_already_signed(signature: Signature, connection: object = None) -> None:
@@ -122,8 +112,13 @@ def send_already_signed(signature: Signature, connection: object = None) -> None
     message.send()
 
 
-def _plain_mail(subject: str, body: str, to: str) -> EmailMultiAlternatives:
-    return EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[to])
+def _mail(subject: str, body: str, to: str, html: str = "") -> EmailMultiAlternatives:
+    """A mail to one address, with an HTML part when given."""
+    # No newline may reach a header.
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[to])
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
 
 
 def build_endorsement_confirmation(endorsement: Endorsement) -> EmailMultiAlternatives:
@@ -145,7 +140,7 @@ def build_endorsement_confirmation(endorsement: Endorsement) -> EmailMultiAltern
             "title": endorsement.petition.title
         }
         body = render_to_string("emails/confirm_endorsement.txt", context)
-    return _plain_mail(subject, body, endorsement.email)
+    return _mail(subject, body, endorsement.email)
 
 
 def build_endorsement_decision(endorsement: Endorsement) -> EmailMultiAlternatives:
@@ -165,4 +160,4 @@ def build_endorsement_decision(endorsement: Endorsement) -> EmailMultiAlternativ
             template = "emails/endorsement_rejected.txt"
         subject %= {"title": endorsement.petition.title}
         body = render_to_string(template, context)
-    return _plain_mail(subject, body, endorsement.email)
+    return _mail(subject, body, endorsement.email)

@@ -16,7 +16,6 @@ from PIL import Image
 
 from petitions import share_image, sharing
 from petitions.models import Petition
-from tests.archive.html_validation import html_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -348,20 +347,3 @@ def test_a_closed_petition_sheet_asks_to_read_rather_than_sign(client, closed_pe
     assert "Sign online at" not in html
     assert f"{SITE}/zh-hant/petitions/an-earlier-call/" in html
     assert "<strong>140</strong>" in html
-
-
-@pytest.mark.vnu
-def test_the_new_pages_are_valid_html(client, open_petition, closed_petition):
-    Petition.objects.filter(pk=open_petition.pk).update(takes_endorsements=True)
-    pages = {
-        f"{prefix}{path}": client.get(f"{prefix}{path}").content.decode()
-        for prefix in ["", "/zh-hant", "/zh-hans"]
-        for path in [
-            f"/petitions/{open_petition.slug}/thank-you/",
-            f"/petitions/{open_petition.slug}/print/",
-            f"/petitions/{closed_petition.slug}/print/",
-            f"/petitions/{open_petition.slug}/",
-        ]
-    }
-
-    assert html_errors(pages) == {}
